@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"kubetour/engine"
+	"kubetour/script"
+)
+
+// runConsole starts a cluster on the real clock, publishes its kubeconfig
+// and reads commands line by line, running them as `kubetour script` does.
+// It is the plain console; the terminal UI builds on the same runner.
+func runConsole(ctx context.Context, cf clusterFlags, in io.Reader, out, errOut io.Writer) error {
+	cfg, err := clusterConfig(cf, false, errOut)
+	if err != nil {
+		return err
+	}
+	c, err := engine.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := c.Start(); err != nil {
+		return err
+	}
+	defer c.Stop()
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	r := &script.Runner{Cluster: c, Kubectl: []string{exe, "kubectl"}, Out: out}
+	if err := r.Prepare(); err != nil {
+		return err
+	}
+	defer r.Close()
+	kc, err := c.Kubeconfig()
+	if err != nil {
+		return err
+	}
+	path, err := kubeconfigPath()
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, kc, 0o600); err != nil {
+		return fmt.Errorf("write kubeconfig: %w", err)
+	}
+	defer os.Remove(path)
+
+	// Ctrl+C stops the running command (kubectl gets it too), not kubetour.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+
+	fmt.Fprintf(out, "kubetour: a %d-node cluster is running at %s (runtime: %s).\n", len(engine.DefaultNodes()), c.URL(), c.Runtime().Name())
+	fmt.Fprintf(out, "Type kubectl commands (or k …), curl URL, sleep 10s; exit to quit.\nYour own kubectl can use it too: export KUBECONFIG=%s\n", path)
+	sc := bufio.NewScanner(in)
+	for {
+		fmt.Fprint(out, "kubetour$ ")
+		if !sc.Scan() {
+			fmt.Fprintln(out)
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		switch line {
+		case "":
+			continue
+		case "exit", "quit":
+			return nil
+		}
+		steps, err := script.Parse(strings.NewReader(line + "\n"))
+		if err != nil {
+			fmt.Fprintln(out, err)
+			continue
+		}
+		for _, st := range steps {
+			if len(st.Args) > 0 && !st.Comment {
+				r.Exec(st)
+			}
+		}
+		select {
+		case <-sig:
+		default:
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// options shared by the commands that start a cluster.
+type clusterFlags struct {
+	runtime string
+	seed    int64
+}
+
+func (f *clusterFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.runtime, "runtime", "auto", "container runtime: auto, docker or sim")
+	cmd.Flags().Int64Var(&f.seed, "seed", 0, "seed for generated names, uids and IPs (0: random)")
+}
+
+func newRootCommand() *cobra.Command {
+	var cf clusterFlags
+	root := &cobra.Command{
+		Use:           "kubetour",
+		Short:         "Learn Kubernetes on a live mini-cluster, with the real kubectl",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConsole(cmd.Context(), cf, os.Stdin, os.Stdout, os.Stderr)
+		},
+	}
+	cf.add(root)
+	root.AddCommand(newScriptCommand(), newKubeconfigCommand(), newSandboxCommand())
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetHelpCommand(&cobra.Command{Hidden: true})
+	return root
+}
+
+func newSandboxCommand() *cobra.Command {
+	var cf clusterFlags
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "A free cluster to experiment in, with no lesson",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConsole(cmd.Context(), cf, os.Stdin, os.Stdout, os.Stderr)
+		},
+	}
+	cf.add(cmd)
+	return cmd
+}
+
+func newKubeconfigCommand() *cobra.Command {
+	var write bool
+	cmd := &cobra.Command{
+		Use:   "kubeconfig",
+		Short: "Print the kubeconfig of the running kubetour cluster (for your own kubectl, k9s or client-go)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := kubeconfigPath()
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if os.IsNotExist(err) {
+				return fmt.Errorf("no kubetour cluster is running (start one with `kubetour`)")
+			}
+			if err != nil {
+				return err
+			}
+			if write {
+				fmt.Fprintf(cmd.OutOrStdout(), "export KUBECONFIG=%s\n", p)
+				return nil
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), string(data))
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&write, "path", false, "print an `export KUBECONFIG=…` line instead of the file")
+	return cmd
+}

@@ -1,0 +1,296 @@
+// Package engine is kubetour's mini-orchestrator and its facade: a small
+// Kubernetes cluster (API server, scheduler, controllers, kubelets) on a
+// container runtime, whose every decision is published with a reason. The
+// TUI and the lessons see the cluster only through this package's Cluster
+// and the Kubernetes API it serves.
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	mrand "math/rand"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"kubetour/engine/apiserver"
+	"kubetour/engine/clock"
+	"kubetour/engine/controller"
+	"kubetour/engine/events"
+	"kubetour/engine/kinds"
+	"kubetour/engine/kubelet"
+	"kubetour/engine/loop"
+	"kubetour/engine/openapi"
+	"kubetour/engine/proxy"
+	"kubetour/engine/record"
+	"kubetour/engine/runtime"
+	"kubetour/engine/store"
+)
+
+// Config describes a cluster.
+type Config struct {
+	// Runtime runs the pods; NewRuntime builds one on the cluster's loop and
+	// network when the runtime needs them (the simulation). One is required.
+	Runtime    runtime.Runtime
+	NewRuntime func(l *loop.Loop, net Network) (runtime.Runtime, error)
+	// Manual makes the clock stand still except when advanced: tests and
+	// `kubetour script` on the simulation.
+	Manual bool
+	// Start is the cluster's time at creation on a manual clock.
+	Start time.Time
+	// Seed makes names, uids and IPs repeatable.
+	Seed int64
+	// Nodes of the cluster; DefaultNodes when empty.
+	Nodes []NodeSpec
+	// Latency models node work on the simulation.
+	Latency kubelet.Latency
+	// ContainerIDPrefix is how container ids are shown ("containerd://").
+	ContainerIDPrefix string
+	// NoSystemPods leaves kube-system empty (benchmarks).
+	NoSystemPods bool
+}
+
+// Network is the cluster's DNS and service routing, as a runtime needs it
+// for traffic between pods.
+type Network interface {
+	LookupHost(namespace, host string) ([]string, error)
+	Dial(ctx context.Context, addr string) (net.Conn, error)
+}
+
+// Cluster is a running kubetour cluster.
+type Cluster struct {
+	cfg     Config
+	Clock   *clock.Warp
+	Loop    *loop.Loop
+	Store   *store.Store
+	API     *apiserver.API
+	HTTP    *apiserver.Server
+	Bus     *events.Bus
+	Rec     *record.Recorder
+	Kubelet *kubelet.Kubelet
+	Proxy   *proxy.Proxy
+	Sched   *controller.Scheduling
+	ctrls   []controller.Controller
+	acc     *controller.Accounts
+
+	mu       sync.Mutex
+	srv      *http.Server
+	listener net.Listener
+	url      string
+	token    string
+	stopped  bool
+}
+
+// New assembles a cluster; Start brings it up.
+func New(cfg Config) (*Cluster, error) {
+	if len(cfg.Nodes) == 0 {
+		cfg.Nodes = DefaultNodes()
+	}
+	var clk *clock.Warp
+	if cfg.Manual {
+		start := cfg.Start
+		if start.IsZero() {
+			start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		}
+		clk = clock.NewManual(start)
+	} else {
+		clk = clock.NewReal()
+	}
+	c := &Cluster{cfg: cfg, Clock: clk}
+	c.Loop = loop.New(clk)
+	c.Proxy = proxy.New(nil, nil)
+	if cfg.Runtime == nil {
+		if cfg.NewRuntime == nil {
+			return nil, fmt.Errorf("engine: no runtime")
+		}
+		rt, err := cfg.NewRuntime(c.Loop, c.Proxy)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Runtime = rt
+		c.cfg.Runtime = rt
+	}
+	c.Bus = events.NewBus(20000)
+	c.Loop.OnPanic = func(msg string) {
+		c.Bus.Publish(events.Event{Time: clk.Now(), Kind: events.Decision, Source: "engine", Reason: "InternalError", Type: "Warning",
+			Message: msg, EN: "An engine component failed and recovered: " + firstLine(msg), KO: "엔진 구성 요소에서 오류가 나서 복구했습니다: " + firstLine(msg)})
+	}
+	rnd := mrand.New(mrand.NewSource(cfg.Seed))
+	var uidMu sync.Mutex
+	c.Store = store.New(store.Options{
+		Now: clk.Now,
+		NewUID: func() types.UID {
+			uidMu.Lock()
+			defer uidMu.Unlock()
+			b := make([]byte, 16)
+			rnd.Read(b)
+			b[6] = (b[6] & 0x0f) | 0x40
+			b[8] = (b[8] & 0x3f) | 0x80
+			return types.UID(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+		},
+		NameSuffix: func() string {
+			uidMu.Lock()
+			defer uidMu.Unlock()
+			const alphabet = "bcdfghjklmnpqrstvwxz2456789"
+			b := make([]byte, 5)
+			for i := range b {
+				b[i] = alphabet[rnd.Intn(len(alphabet))]
+			}
+			return string(b)
+		},
+	})
+	c.API = apiserver.NewAPI(c.Store, clk.Now, cfg.Seed+1)
+	c.Rec = &record.Recorder{Bus: c.Bus, Store: c.Store, Now: clk.Now}
+	c.API.OnReject = c.narrateRejection
+	c.Proxy.Store, c.Proxy.Runtime = c.Store, cfg.Runtime
+	c.Kubelet = kubelet.New(kubelet.Config{
+		API: c.API, Loop: c.Loop, Runtime: cfg.Runtime, Rec: c.Rec, Latency: cfg.Latency,
+		ClusterDNS: KubeDNSIP, ContainerIDPrefix: cfg.ContainerIDPrefix,
+	})
+	for _, n := range cfg.Nodes {
+		if err := c.Kubelet.AddNode(n.Name, n.PodCIDR); err != nil {
+			return nil, err
+		}
+	}
+	d := controller.Deps{API: c.API, Store: c.Store, Loop: c.Loop, Rec: c.Rec}
+	c.Sched = controller.NewScheduling(d)
+	c.acc = controller.NewAccounts(d)
+	c.ctrls = []controller.Controller{
+		c.Sched, c.acc, controller.NewEndpoints(d), controller.NewNamespace(d),
+		controller.NewQuota(d), controller.NewVolumes(d),
+	}
+	c.Store.OnChange(func(ch store.Change) { c.Loop.Post(func() { c.dispatch(ch) }) })
+
+	var res []openapi.Resource
+	for _, k := range kinds.All {
+		r := openapi.Resource{GVK: k.GVK, Plural: k.Plural, Namespaced: k.Namespaced, Object: k.New(), Verbs: k.Verbs, Subresources: k.Subresources}
+		if k.NewList != nil {
+			r.List = k.NewList()
+		}
+		res = append(res, r)
+	}
+	c.HTTP = apiserver.NewServer(c.API, c.Kubelet, openapi.New(res))
+	return c, nil
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// dispatch hands a committed change to the components that care, on the loop.
+func (c *Cluster) dispatch(ch store.Change) {
+	if ch.Kind == kinds.Core("pods") {
+		ns, name := objNsName(ch.Object)
+		c.Kubelet.Sync(ns, name)
+	}
+	for _, ctl := range c.ctrls {
+		ctl.Observe(ch)
+	}
+	if ch.Kind.Plural == "events" || ch.Kind.Plural == "leases" {
+		return
+	}
+	ref := record.RefOf(ch.Object)
+	ref.Kind = ch.Kind.GVK.Kind
+	c.Bus.Publish(events.Event{Time: c.Clock.Now(), Kind: events.Change, Source: "store", Reason: string(ch.Type),
+		Objects: []events.Ref{ref}, Fields: map[string]string{"resourceVersion": fmt.Sprint(ch.RV), "resource": ch.Kind.Plural}})
+}
+
+// Start creates the cluster's own objects and starts the loop.
+func (c *Cluster) Start() error {
+	go c.Loop.Run()
+	if err := c.bootstrap(); err != nil {
+		return err
+	}
+	c.Loop.WaitIdle()
+	return nil
+}
+
+// Settle waits until the cluster has done everything due at the current time.
+func (c *Cluster) Settle() { c.Loop.WaitIdle() }
+
+// Advance moves a manual clock forward by d, letting every timer on the way fire.
+func (c *Cluster) Advance(d time.Duration) { c.Loop.Advance(d) }
+
+// Serve starts the HTTP API on a loopback address ("127.0.0.1:0" picks a
+// port) and returns its URL. Clients must present the cluster's token.
+func (c *Cluster) Serve(addr string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.srv != nil {
+		return c.url, nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("listen on %q: %w", addr, err)
+	}
+	tok := make([]byte, 16)
+	rand.Read(tok)
+	c.token = hex.EncodeToString(tok)
+	c.url = "http://" + l.Addr().String()
+	c.HTTP.Host = l.Addr().String()
+	c.listener = l
+	c.srv = &http.Server{Handler: c.authenticate(c.HTTP), ReadHeaderTimeout: 10 * time.Second}
+	go c.srv.Serve(l)
+	return c.url, nil
+}
+
+// URL is the API's address, empty before Serve.
+func (c *Cluster) URL() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.url
+}
+
+// Token is the bearer token clients must send.
+func (c *Cluster) Token() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token
+}
+
+// authenticate admits only the cluster's own token: the port is on
+// loopback, but another local user must not reach a student's cluster.
+func (c *Cluster) authenticate(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+c.Token() {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}` + "\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Stop shuts the cluster down and removes what the runtime runs for it.
+func (c *Cluster) Stop() {
+	c.mu.Lock()
+	if c.stopped {
+		c.mu.Unlock()
+		return
+	}
+	c.stopped = true
+	srv := c.srv
+	c.mu.Unlock()
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		srv.Shutdown(ctx)
+		cancel()
+		srv.Close()
+	}
+	c.Loop.Stop()
+	c.cfg.Runtime.Close()
+}
+
+// Runtime is the cluster's container runtime.
+func (c *Cluster) Runtime() runtime.Runtime { return c.cfg.Runtime }

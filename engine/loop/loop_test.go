@@ -1,0 +1,58 @@
+package loop
+
+import (
+	"testing"
+	"time"
+
+	"kubetour/engine/clock"
+)
+
+func TestTimersFireInOrderOnAdvance(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := New(clock.NewManual(start))
+	go l.Run()
+	defer l.Stop()
+
+	var got []string
+	var seenAt []time.Duration
+	rec := func(s string) func() {
+		return func() { got = append(got, s); seenAt = append(seenAt, l.Now().Sub(start)) }
+	}
+	l.After(3*time.Second, rec("c"))
+	l.After(1*time.Second, rec("a"))
+	cancelled := l.After(2*time.Second, rec("x"))
+	l.Cancel(cancelled)
+	// A timer that schedules another timer inside the advanced window fires too.
+	l.After(2*time.Second, func() { rec("b")(); l.After(500*time.Millisecond, rec("b2")) })
+	l.Post(rec("now"))
+	l.WaitIdle()
+	if len(got) != 1 || got[0] != "now" {
+		t.Fatalf("before advance: %v", got)
+	}
+	l.Advance(3 * time.Second)
+	want := []string{"now", "a", "b", "b2", "c"}
+	wantAt := []time.Duration{0, time.Second, 2 * time.Second, 2500 * time.Millisecond, 3 * time.Second}
+	if len(got) != len(want) {
+		t.Fatalf("got %v want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] || seenAt[i] != wantAt[i] {
+			t.Fatalf("step %d: got %s at %v, want %s at %v", i, got[i], seenAt[i], want[i], wantAt[i])
+		}
+	}
+}
+
+func TestPanicIsReportedAndLoopContinues(t *testing.T) {
+	l := New(clock.NewManual(time.Unix(0, 0)))
+	var reported string
+	l.OnPanic = func(m string) { reported = m }
+	go l.Run()
+	defer l.Stop()
+	ran := false
+	l.Post(func() { panic("boom") })
+	l.Post(func() { ran = true })
+	l.WaitIdle()
+	if !ran || reported == "" {
+		t.Fatalf("ran=%v reported=%q", ran, reported)
+	}
+}

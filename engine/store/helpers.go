@@ -1,0 +1,117 @@
+package store
+
+import (
+	"reflect"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"kubetour/engine/kinds"
+)
+
+type schemaGR schema.GroupResource
+
+func (g schemaGR) s() schema.GroupResource { return schema.GroupResource(g) }
+
+func (g schemaGR) kind(k *kinds.Kind) schema.GroupKind {
+	return schema.GroupKind{Group: k.GVK.Group, Kind: k.GVK.Kind}
+}
+
+func fieldRequired(path, msg string) field.ErrorList {
+	return field.ErrorList{field.Required(field.NewPath(path), msg)}
+}
+
+func isPod(k *kinds.Kind) bool { return k.Plural == "pods" && k.GVK.Group == "" }
+
+func podGrace(obj runtime.Object, override *int64) int64 {
+	pod := obj.(*corev1.Pod)
+	if override != nil {
+		if *override < 0 {
+			return 0
+		}
+		return *override
+	}
+	if pod.Spec.TerminationGracePeriodSeconds != nil {
+		return *pod.Spec.TerminationGracePeriodSeconds
+	}
+	return 30
+}
+
+// podDone: the API server deletes at once a pod that no kubelet has (unbound)
+// or whose containers have all ended.
+func podDone(obj runtime.Object) bool {
+	pod := obj.(*corev1.Pod)
+	return pod.Spec.NodeName == "" || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+}
+
+// field returns the named top-level struct field of a typed object, if any.
+func structField(obj runtime.Object, name string) (reflect.Value, bool) {
+	v := reflect.ValueOf(obj)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	f := v.FieldByName(name)
+	return f, f.IsValid()
+}
+
+// specChanged compares everything but TypeMeta, ObjectMeta and Status: what
+// the API server counts as a change of generation. ConfigMaps and Secrets
+// have no generation semantics beyond creation, so data changes do not count.
+func specChanged(old, next runtime.Object) bool {
+	a, ok1 := structField(old, "Spec")
+	b, ok2 := structField(next, "Spec")
+	if !ok1 || !ok2 {
+		return false
+	}
+	return !equality.Semantic.DeepEqual(a.Interface(), b.Interface())
+}
+
+// withStatusOnly returns stored with next's status: the status subresource
+// ignores every other change.
+func withStatusOnly(stored, next runtime.Object) runtime.Object {
+	out := stored.DeepCopyObject()
+	src, ok1 := structField(next, "Status")
+	dst, ok2 := structField(out, "Status")
+	if ok1 && ok2 && dst.CanSet() {
+		dst.Set(src)
+	}
+	return out
+}
+
+// copyStatus keeps the stored status on a main-resource update.
+func copyStatus(stored, next runtime.Object) {
+	src, ok1 := structField(stored, "Status")
+	dst, ok2 := structField(next, "Status")
+	if ok1 && ok2 && dst.CanSet() {
+		dst.Set(src)
+	}
+}
+
+// unchanged compares two states ignoring the resourceVersion.
+func unchanged(a, b runtime.Object) bool {
+	a2 := a.DeepCopyObject()
+	b2 := b.DeepCopyObject()
+	ma, _ := accessor(a2)
+	mb, _ := accessor(b2)
+	ma.SetResourceVersion("")
+	mb.SetResourceVersion("")
+	ma.SetManagedFields(nil)
+	mb.SetManagedFields(nil)
+	return equality.Semantic.DeepEqual(a2, b2)
+}
+
+// held reports an object that must stay after deletion was asked for, for a
+// reason other than metadata finalizers: a namespace whose spec finalizers
+// the namespace controller has not yet cleared.
+func held(k *kinds.Kind, obj runtime.Object) bool {
+	if ns, ok := obj.(*corev1.Namespace); ok && k.GVK.Group == "" {
+		return len(ns.Spec.Finalizers) > 0
+	}
+	return false
+}

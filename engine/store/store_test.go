@@ -1,0 +1,165 @@
+package store
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"kubetour/engine/kinds"
+)
+
+func newTestStore() (*Store, *time.Time) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 0
+	return New(Options{
+		Now:        func() time.Time { return now },
+		NewUID:     func() types.UID { n++; return types.UID(fmt.Sprintf("uid-%d", n)) },
+		NameSuffix: func() string { n++; return fmt.Sprintf("x%d", n) },
+	}), &now
+}
+
+func pod(name string, lbl map[string]string) *corev1.Pod {
+	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default", Labels: lbl},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "nginx"}}}}
+}
+
+func TestCreateGetUpdateConflict(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	out, err := s.Create(pods, pod("a", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := out.(*corev1.Pod)
+	if p.UID != "uid-1" || p.ResourceVersion != "1" || p.Generation != 1 || p.CreationTimestamp.IsZero() {
+		t.Fatalf("metadata not filled: %+v", p.ObjectMeta)
+	}
+	if _, err := s.Create(pods, pod("a", nil)); !apierrors.IsAlreadyExists(err) || err.Error() != `pods "a" already exists` {
+		t.Fatalf("want AlreadyExists, got %v", err)
+	}
+	// The caller's copy is not the store's.
+	p.Labels = map[string]string{"mut": "ated"}
+	got, _ := s.Get(pods, "default", "a")
+	if len(got.(*corev1.Pod).Labels) != 0 {
+		t.Fatal("store shares memory with callers")
+	}
+	upd := got.(*corev1.Pod)
+	upd.Spec.Containers[0].Image = "nginx:2"
+	after, err := s.Update(pods, upd, UpdateOptions{KeepStatus: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.(*corev1.Pod).Generation != 2 || after.(*corev1.Pod).ResourceVersion != "2" {
+		t.Fatalf("generation/rv: %+v", after.(*corev1.Pod).ObjectMeta)
+	}
+	// Stale resourceVersion → Conflict worded like the API server.
+	_, err = s.Update(pods, upd, UpdateOptions{})
+	if !apierrors.IsConflict(err) || err.Error() != `Operation cannot be fulfilled on pods "a": the object has been modified; please apply your changes to the latest version and try again` {
+		t.Fatalf("conflict: %v", err)
+	}
+	// No-op update keeps the resourceVersion.
+	cur, _ := s.Get(pods, "default", "a")
+	same, _ := s.Update(pods, cur, UpdateOptions{})
+	if same.(*corev1.Pod).ResourceVersion != "2" {
+		t.Fatal("no-op update bumped resourceVersion")
+	}
+}
+
+func TestStatusUpdateTouchesOnlyStatus(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	s.Create(pods, pod("a", nil))
+	cur, _ := s.Get(pods, "default", "a")
+	p := cur.(*corev1.Pod)
+	p.Status.Phase = corev1.PodRunning
+	p.Spec.Containers[0].Image = "ignored"
+	out, _ := s.Update(pods, p, UpdateOptions{Status: true})
+	q := out.(*corev1.Pod)
+	if q.Status.Phase != corev1.PodRunning || q.Spec.Containers[0].Image != "nginx" || q.Generation != 1 {
+		t.Fatalf("status update leaked: %+v", q)
+	}
+}
+
+func TestPodGracefulDeleteAndFinalizers(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	p := pod("a", nil)
+	p.Spec.NodeName = "node1"
+	s.Create(pods, p)
+	obj, gone, err := s.Delete(pods, "default", "a", DeleteOptions{})
+	if err != nil || gone {
+		t.Fatalf("bound pod must go Terminating first: gone=%v err=%v", gone, err)
+	}
+	if m := obj.(*corev1.Pod); m.DeletionTimestamp == nil || *m.DeletionGracePeriodSeconds != 30 {
+		t.Fatalf("deletion marks: %+v", m.ObjectMeta)
+	}
+	zero := int64(0)
+	if _, gone, _ := s.Delete(pods, "default", "a", DeleteOptions{GracePeriod: &zero}); !gone {
+		t.Fatal("grace 0 removes")
+	}
+	// An unbound pod goes at once.
+	s.Create(pods, pod("b", nil))
+	if _, gone, _ := s.Delete(pods, "default", "b", DeleteOptions{}); !gone {
+		t.Fatal("unbound pod must be removed at once")
+	}
+	// A finalizer holds an object until removed.
+	cms := kinds.Core("configmaps")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "default", Finalizers: []string{"x"}}}
+	s.Create(cms, cm)
+	if _, gone, _ := s.Delete(cms, "default", "c", DeleteOptions{}); gone {
+		t.Fatal("finalizer must hold")
+	}
+	cur, _ := s.Get(cms, "default", "c")
+	cur.(*corev1.ConfigMap).Finalizers = nil
+	s.Update(cms, cur, UpdateOptions{})
+	if _, err := s.Get(cms, "default", "c"); !apierrors.IsNotFound(err) {
+		t.Fatalf("object with no finalizers left must be gone: %v", err)
+	}
+}
+
+func TestWatchSelectorTransitionsAndReplay(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	s.Create(pods, pod("a", map[string]string{"app": "web"}))
+	sel := labels.SelectorFromSet(labels.Set{"app": "web"})
+	w, _, err := s.Watch(pods, ListOptions{Labels: sel}, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := s.Get(pods, "default", "a")
+	cur.(*corev1.Pod).Labels = map[string]string{"app": "db"}
+	s.Update(pods, cur, UpdateOptions{})
+	s.Create(pods, pod("b", map[string]string{"app": "web"}))
+	var got []string
+	for _, c := range w.Take() {
+		got = append(got, fmt.Sprintf("%s %s", c.Type, c.Object.(*corev1.Pod).Name))
+	}
+	want := []string{"ADDED a", "DELETED a", "ADDED b"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %v want %v", got, want)
+	}
+	w.Stop()
+	// Replay from an older resourceVersion.
+	w2, _, _ := s.Watch(pods, ListOptions{}, 1, false)
+	cs := w2.Take()
+	if len(cs) != 2 || cs[0].Type != watch.Modified || cs[1].Type != watch.Added {
+		t.Fatalf("replay: %+v", cs)
+	}
+}
+
+func TestGenerateName(t *testing.T) {
+	s, _ := newTestStore()
+	p := pod("", nil)
+	p.GenerateName = "web-"
+	out, err := s.Create(kinds.Core("pods"), p)
+	if err != nil || out.(*corev1.Pod).Name != "web-x1" {
+		t.Fatalf("generateName: %v %v", out, err)
+	}
+}

@@ -1,0 +1,247 @@
+package script
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"kubetour/engine"
+)
+
+// Runner runs steps against a cluster.
+type Runner struct {
+	Cluster *engine.Cluster
+	// Kubectl starts the embedded kubectl: the program and leading
+	// arguments (e.g. the kubetour binary and "kubectl").
+	Kubectl []string
+	Out     io.Writer
+	// FailFast stops at the first failing command.
+	FailFast bool
+	// Namespace for curl's short names.
+	Namespace string
+
+	dir        string
+	kubeconfig string
+}
+
+// Prepare serves the cluster's API and writes the kubeconfig kubectl uses.
+func (r *Runner) Prepare() error {
+	if _, err := r.Cluster.Serve("127.0.0.1:0"); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "kubetour-script-")
+	if err != nil {
+		return err
+	}
+	r.dir = dir
+	kc, err := r.Cluster.Kubeconfig()
+	if err != nil {
+		return err
+	}
+	r.kubeconfig = filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(r.kubeconfig, kc, 0o600); err != nil {
+		return err
+	}
+	if r.Namespace == "" {
+		r.Namespace = "default"
+	}
+	return nil
+}
+
+// Close removes the runner's temporary files.
+func (r *Runner) Close() {
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
+}
+
+// Run executes steps in order and returns how many commands failed.
+func (r *Runner) Run(steps []Step) (int, error) {
+	failed := 0
+	for _, st := range steps {
+		r.Cluster.Settle()
+		if st.Comment {
+			fmt.Fprintln(r.Out, st.Text)
+			continue
+		}
+		fmt.Fprintf(r.Out, "$ %s\n", st.Text)
+		for _, l := range st.Heredoc {
+			fmt.Fprintln(r.Out, l)
+		}
+		ok := r.step(st)
+		r.Cluster.Settle()
+		if !ok {
+			failed++
+			if r.FailFast {
+				return failed, fmt.Errorf("line %d: command failed: %s", st.Line, st.Text)
+			}
+		}
+	}
+	return failed, nil
+}
+
+func (r *Runner) step(st Step) bool {
+	args := st.Args
+	var limit time.Duration
+	if args[0] == "timeout" && len(args) > 2 {
+		d, err := time.ParseDuration(normalizeDuration(args[1]))
+		if err != nil {
+			fmt.Fprintf(r.Out, "timeout: invalid time interval '%s'\n", args[1])
+			return false
+		}
+		limit, args = d, args[2:]
+	}
+	switch args[0] {
+	case "kubectl", "k":
+		return r.kubectl(args[1:], st.Stdin, limit)
+	case "curl":
+		return r.curl(args[1:])
+	case "sleep":
+		if len(args) != 2 {
+			fmt.Fprintln(r.Out, "sleep: missing operand")
+			return false
+		}
+		d, err := time.ParseDuration(normalizeDuration(args[1]))
+		if err != nil || d < 0 {
+			fmt.Fprintf(r.Out, "sleep: invalid time interval '%s'\n", args[1])
+			return false
+		}
+		r.sleep(d)
+		return true
+	case "echo":
+		fmt.Fprintln(r.Out, strings.Join(args[1:], " "))
+		return true
+	}
+	fmt.Fprintf(r.Out, "%s: command not found\n", args[0])
+	return false
+}
+
+// normalizeDuration accepts sleep's forms: 30, 30s, 2m, 1h, 1.5m.
+func normalizeDuration(s string) string {
+	if s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' {
+		return s + "s"
+	}
+	if strings.HasSuffix(s, "d") {
+		var n float64
+		fmt.Sscanf(strings.TrimSuffix(s, "d"), "%g", &n)
+		return fmt.Sprintf("%gh", n*24)
+	}
+	return s
+}
+
+// sleep lets cluster time pass: instantly on a manual clock, in real time
+// (scaled by the clock's speed) otherwise.
+func (r *Runner) sleep(d time.Duration) {
+	if r.Cluster.Clock.Manual() {
+		r.Cluster.Advance(d)
+		return
+	}
+	end := r.Cluster.Clock.Now().Add(d)
+	for r.Cluster.Clock.Now().Before(end) {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// syncWriter serialises writes from kubectl's stdout and stderr, which
+// share one destination as in a terminal.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, r.Kubectl[0], append(append([]string{}, r.Kubectl[1:]...), args...)...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+r.kubeconfig, "KUBECACHEDIR="+filepath.Join(r.dir, "cache"),
+		"KUBERC=off", "KUBECTL_KUBERC=false", "NO_COLOR=1", "HOME="+r.dir)
+	var out bytes.Buffer
+	w := &syncWriter{w: &out}
+	cmd.Stdout, cmd.Stderr = w, w
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(r.Out, "kubectl: %v\n", err)
+		return false
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	err := r.drive(done, limit, cancel)
+	r.Out.Write(out.Bytes())
+	return err == nil
+}
+
+// drive waits for a command. On a manual clock, time moves only while the
+// command is blocked on the cluster — an open watch, a followed log, an
+// exec — and the cluster has nothing left to do now: then the clock jumps
+// to the next timer, exactly as if the command had waited that long. With
+// limit (`timeout 30s kubectl get pods -w`) the command is stopped once
+// that much cluster time has passed.
+func (r *Runner) drive(done chan error, limit time.Duration, cancel func()) error {
+	c := r.Cluster
+	start := c.Clock.Now()
+	tick := time.NewTicker(15 * time.Millisecond)
+	defer tick.Stop()
+	idleSince := time.Time{}
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+		}
+		if limit > 0 && !c.Clock.Now().Before(start.Add(limit)) {
+			cancel()
+			<-done
+			return nil
+		}
+		if !c.Clock.Manual() || c.HTTP.ActiveStreams() == 0 || !c.Loop.Idle() {
+			idleSince = time.Time{}
+			continue
+		}
+		// Give the command a moment to read what the last step produced.
+		if idleSince.IsZero() {
+			idleSince = time.Now()
+			continue
+		}
+		if time.Since(idleSince) < 30*time.Millisecond {
+			continue
+		}
+		idleSince = time.Time{}
+		next, ok := c.Loop.NextTimer()
+		if limit > 0 && (!ok || next.After(start.Add(limit))) {
+			c.Loop.AdvanceTo(start.Add(limit))
+			continue
+		}
+		if !ok {
+			// Nothing will ever happen: the command would wait forever.
+			cancel()
+			<-done
+			fmt.Fprintln(r.Out, "(kubetour: the command was still waiting, but nothing is left to happen in the cluster; stopped it)")
+			return fmt.Errorf("stuck")
+		}
+		c.Loop.AdvanceTo(next)
+	}
+}
+
+// Exec runs one step without echoing it (the console already shows what
+// was typed).
+func (r *Runner) Exec(st Step) bool {
+	r.Cluster.Settle()
+	ok := r.step(st)
+	r.Cluster.Settle()
+	return ok
+}
