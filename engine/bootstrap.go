@@ -169,6 +169,11 @@ func (c *Cluster) systemPods() error {
 		{"kube-scheduler", "registry.k8s.io/kube-scheduler:" + version},
 	}
 	pk := kinds.Core("pods")
+	nodeObj, err := c.Store.Get(kinds.Core("nodes"), "", master.Name)
+	if err != nil {
+		return err
+	}
+	nodeUID := nodeObj.(*corev1.Node).UID
 	for _, s := range static {
 		t := true
 		pod := &corev1.Pod{
@@ -176,7 +181,7 @@ func (c *Cluster) systemPods() error {
 				Labels: map[string]string{"component": s.name, "tier": "control-plane"},
 				Annotations: map[string]string{"kubernetes.io/config.source": "file", "kubernetes.io/config.seen": c.Clock.Now().UTC().Format(time.RFC3339Nano),
 					"kubernetes.io/config.hash": fmt.Sprintf("%x", len(s.name)*104729), "kubernetes.io/config.mirror": fmt.Sprintf("%x", len(s.name)*104729)},
-				OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: master.Name, Controller: &t}}},
+				OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: master.Name, UID: nodeUID, Controller: &t}}},
 			Spec: corev1.PodSpec{NodeName: master.Name, HostNetwork: true, PriorityClassName: "system-node-critical", Priority: ptr(int32(2000001000)),
 				Containers: []corev1.Container{{Name: s.name, Image: s.image, ImagePullPolicy: corev1.PullIfNotPresent,
 					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpuFor(s.name))}}}},

@@ -8,6 +8,7 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	mrand "math/rand"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"kubetour/engine/apiserver"
@@ -83,6 +85,7 @@ type Cluster struct {
 	listener net.Listener
 	url      string
 	token    string
+	tls      *serving
 	stopped  bool
 }
 
@@ -189,7 +192,7 @@ func firstLine(s string) string {
 
 // dispatch hands a committed change to the components that care, on the loop.
 func (c *Cluster) dispatch(ch store.Change) {
-	if ch.Kind == kinds.Core("pods") {
+	if ch.Kind == kinds.Core("pods") && kubeletCares(ch) {
 		ns, name := objNsName(ch.Object)
 		c.Kubelet.Sync(ns, name)
 	}
@@ -229,14 +232,20 @@ func (c *Cluster) Serve(addr string) (string, error) {
 	if c.srv != nil {
 		return c.url, nil
 	}
-	l, err := net.Listen("tcp", addr)
+	tlsCfg, err := newServing()
+	if err != nil {
+		return "", fmt.Errorf("serving certificate: %w", err)
+	}
+	c.tls = tlsCfg
+	raw, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("listen on %q: %w", addr, err)
 	}
+	l := tls.NewListener(raw, &tls.Config{Certificates: []tls.Certificate{tlsCfg.cert}, NextProtos: []string{"h2", "http/1.1"}})
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	c.token = hex.EncodeToString(tok)
-	c.url = "http://" + l.Addr().String()
+	c.url = "https://" + l.Addr().String()
 	c.HTTP.Host = l.Addr().String()
 	c.listener = l
 	c.srv = &http.Server{Handler: c.authenticate(c.HTTP), ReadHeaderTimeout: 10 * time.Second}
@@ -249,6 +258,16 @@ func (c *Cluster) URL() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.url
+}
+
+// CA is the PEM certificate of the CA that signed the API's certificate.
+func (c *Cluster) CA() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tls == nil {
+		return nil
+	}
+	return c.tls.caPEM
 }
 
 // Token is the bearer token clients must send.
@@ -294,3 +313,15 @@ func (c *Cluster) Stop() {
 
 // Runtime is the cluster's container runtime.
 func (c *Cluster) Runtime() runtime.Runtime { return c.cfg.Runtime }
+
+// kubeletCares filters out pod changes that only touch status: the kubelet
+// writes most of them itself and, like a real kubelet, reacts to spec and
+// deletion, not to its own reports.
+func kubeletCares(ch store.Change) bool {
+	if ch.Type != "MODIFIED" || ch.Old == nil {
+		return true
+	}
+	old, cur := ch.Old.(*corev1.Pod), ch.Object.(*corev1.Pod)
+	return old.Spec.NodeName != cur.Spec.NodeName || (old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) ||
+		old.Generation != cur.Generation || old.UID != cur.UID
+}

@@ -10,7 +10,7 @@ import (
 // kubectl, k9s or client-go program can use the cluster.
 func (c *Cluster) Kubeconfig() ([]byte, error) {
 	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["kubetour"] = &clientcmdapi.Cluster{Server: c.URL()}
+	cfg.Clusters["kubetour"] = &clientcmdapi.Cluster{Server: c.URL(), CertificateAuthorityData: c.CA()}
 	cfg.AuthInfos["kubetour-student"] = &clientcmdapi.AuthInfo{Token: c.Token()}
 	cfg.Contexts["kubetour"] = &clientcmdapi.Context{Cluster: "kubetour", AuthInfo: "kubetour-student", Namespace: "default"}
 	cfg.CurrentContext = "kubetour"
@@ -19,5 +19,5 @@ func (c *Cluster) Kubeconfig() ([]byte, error) {
 
 // RESTConfig is a client-go configuration for the served API.
 func (c *Cluster) RESTConfig() *rest.Config {
-	return &rest.Config{Host: c.URL(), BearerToken: c.Token(), QPS: -1}
+	return &rest.Config{Host: c.URL(), BearerToken: c.Token(), QPS: -1, TLSClientConfig: rest.TLSClientConfig{CAData: c.CA()}}
 }

@@ -26,6 +26,8 @@ type Runner struct {
 	FailFast bool
 	// Namespace for curl's short names.
 	Namespace string
+	// Env is added to kubectl's environment.
+	Env []string
 
 	dir        string
 	kubeconfig string
@@ -168,6 +170,7 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool 
 	cmd := exec.CommandContext(ctx, r.Kubectl[0], append(append([]string{}, r.Kubectl[1:]...), args...)...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+r.kubeconfig, "KUBECACHEDIR="+filepath.Join(r.dir, "cache"),
 		"KUBERC=off", "KUBECTL_KUBERC=false", "NO_COLOR=1", "HOME="+r.dir)
+	cmd.Env = append(cmd.Env, r.Env...)
 	var out bytes.Buffer
 	w := &syncWriter{w: &out}
 	cmd.Stdout, cmd.Stderr = w, w
@@ -181,7 +184,13 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	err := r.drive(done, limit, cancel)
-	r.Out.Write(out.Bytes())
+	b := out.Bytes()
+	r.Out.Write(b)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		// A terminal would show the next prompt on the same line; the
+		// transcript starts the next command on its own.
+		r.Out.Write([]byte("\n"))
+	}
 	return err == nil
 }
 

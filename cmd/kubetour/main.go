@@ -14,6 +14,9 @@ func main() {
 	if len(os.Args) > 1 && (os.Args[1] == "kubectl" || os.Args[1] == "k") {
 		os.Exit(runKubectl(os.Args[2:]))
 	}
+	// Library logs of the cluster's own components (klog) are not for the
+	// student's terminal.
+	quietLibraryLogs()
 	if err := newRootCommand().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "kubetour:", err)
 		os.Exit(exitCode(err))

@@ -7,9 +7,6 @@ import (
 
 	"kubetour/engine"
 	"kubetour/engine/kubelet"
-	"kubetour/engine/loop"
-	"kubetour/engine/runtime"
-	"kubetour/engine/runtime/sim"
 )
 
 // simLatency is how long node work takes on the simulation: long enough to
@@ -29,11 +26,6 @@ func clusterConfig(cf clusterFlags, manual bool, notice io.Writer) (engine.Confi
 	default:
 		return cfg, fmt.Errorf("invalid --runtime %q: must be auto, docker or sim", cf.runtime)
 	}
-	cfg.NewRuntime = func(l *loop.Loop, net engine.Network) (runtime.Runtime, error) {
-		return sim.New(l, sim.Options{
-			Resolve:     net.LookupHost,
-			DialService: net.Dial,
-		}), nil
-	}
+	cfg.NewRuntime = engine.SimRuntime
 	return cfg, nil
 }

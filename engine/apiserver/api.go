@@ -95,25 +95,11 @@ func (a *API) reject(verb string, k *kinds.Kind, ns, name string, err error) err
 }
 
 // admit runs defaulting, the admission plugins and validation, in the API
-// server's order.
+// server's order (admission.Process).
 func (a *API) admit(attr *admission.Attributes) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if attr.Subresource == "" {
-		admission.Default(attr)
-	}
-	if err := admission.Admit(attr, a.Lister(), a.rnd); err != nil {
-		return err
-	}
-	if err := admission.Validate(attr); err != nil {
-		return err
-	}
-	if attr.Resource == "services" && attr.Subresource == "" && attr.Op != admission.Delete {
-		if err := admission.AllocateService(attr, a.Lister(), a.rnd); err != nil {
-			return err
-		}
-	}
-	return nil
+	return admission.Process(attr, a.Lister(), a.rnd)
 }
 
 // Create admits and stores a new object in namespace ns.
@@ -206,6 +192,16 @@ func (a *API) Update(ctx context.Context, k *kinds.Kind, ns, name, sub string, o
 	old, err := a.Store.Get(k, ns, name)
 	if err != nil {
 		return nil, err
+	}
+	// System fields come from the stored object, whatever the client sent
+	// (BeforeUpdate in the API server).
+	om, _ := meta.Accessor(old)
+	m.SetCreationTimestamp(om.GetCreationTimestamp())
+	m.SetGeneration(om.GetGeneration())
+	m.SetDeletionTimestamp(om.GetDeletionTimestamp())
+	m.SetDeletionGracePeriodSeconds(om.GetDeletionGracePeriodSeconds())
+	if m.GetUID() == "" {
+		m.SetUID(om.GetUID())
 	}
 	attr := &admission.Attributes{Op: admission.Update, Resource: k.Plural, Subresource: sub, Namespace: ns, Name: name, Object: obj, OldObject: old}
 	if err := a.admit(attr); err != nil {

@@ -28,6 +28,10 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ri *reque
 		writeError(w, notFoundPath(r))
 		return
 	}
+	if k.Plural == "endpoints" && k.GVK.Group == "" {
+		// Endpoints were deprecated in favour of EndpointSlices in 1.33.
+		warn(w, []string{"v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"})
+	}
 	if !s.verbAllowed(k, ri) {
 		writeError(w, apierrors.NewMethodNotSupported(k.GVR().GroupResource(), ri.Verb))
 		return

@@ -17,13 +17,21 @@ import (
 	kruntime "kubetour/engine/runtime"
 )
 
-// Streams are the kubelet's side of logs and exec.
+// Streams are the kubelet's side of logs, exec and attach.
 type Streams interface {
 	PodLogs(ctx context.Context, ns, name string, opts *corev1.PodLogOptions, w io.Writer) error
 	PodExec(ctx context.Context, ns, name, container string, cmd []string, s ExecStreams) (int, error)
+	// PodAttach connects s to the running main process of a container,
+	// as `kubectl attach` (and `kubectl run -it`) do: stdin feeds the
+	// process's stdin (if it was started with one) and its output from
+	// then on is copied to Stdout/Stderr. It returns when the process
+	// exits or the client goes away (ctx ends). An attach has no exit
+	// code; errors should be API errors (BadRequest for a container that
+	// cannot be attached to), since the client is sent them as a Status.
+	PodAttach(ctx context.Context, ns, name, container string, s ExecStreams) error
 }
 
-// ExecStreams are the streams of one exec session.
+// ExecStreams are the streams of one exec or attach session.
 type ExecStreams struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
@@ -91,6 +99,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.OpenAPI.ServeHTTP(w, r)
 			return
 		}
+	case p == crdListPath && r.Method == http.MethodGet:
+		serveEmptyCRDList(w)
+		return
 	case p == "/api" || p == "/api/":
 		s.serveCoreVersions(w, r)
 		return
@@ -170,4 +181,15 @@ func durationParam(v string) time.Duration {
 		n = n*10 + int64(c-'0')
 	}
 	return time.Duration(n) * time.Second
+}
+
+// crdListPath is answered with an empty list: kubetour serves no custom
+// resources, but kubectl lists CRDs before validating some kinds.
+const crdListPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+
+func serveEmptyCRDList(w http.ResponseWriter) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"kind": "CustomResourceDefinitionList", "apiVersion": "apiextensions.k8s.io/v1",
+		"metadata": map[string]any{"resourceVersion": "1"}, "items": []any{},
+	})
 }

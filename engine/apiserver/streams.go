@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/streaming/pkg/httpstream"
 	"k8s.io/streaming/pkg/httpstream/wsstream"
 
 	kruntime "kubetour/engine/runtime"
@@ -96,17 +97,25 @@ const (
 	chResize
 )
 
-// serveExec runs `kubectl exec` over WebSocket (the remotecommand v5/v4
-// channel protocols kubectl tries first). SPDY is not offered; current
-// kubectl uses WebSocket unless told otherwise.
+// serveExec runs `kubectl exec` and `kubectl attach`. kubectl tries
+// WebSocket first (the remotecommand v5/v4 channel protocols, served here)
+// and falls back to SPDY (spdy.go), which older clients and
+// KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false use.
 func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, ri *requestInfo) {
+	rc, err := s.remoteCommandRequest(r, ri)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	if !wsstream.IsWebSocketRequest(r) {
+		if httpstream.IsUpgradeRequest(r) {
+			s.serveSPDYExec(w, r, ri, rc)
+			return
+		}
 		writeError(w, apierrors.NewBadRequest("Upgrade request required"))
 		return
 	}
-	q := r.URL.Query()
-	cmd := q["command"]
-	stdin, stdout, stderr, tty := q.Get("stdin") == "true", q.Get("stdout") == "true", q.Get("stderr") == "true", q.Get("tty") == "true"
+	stdin, stdout, stderr, tty := rc.stdin, rc.stdout, rc.stderr, rc.tty
 	channels := []wsstream.ChannelType{wsstream.ReadChannel, wsstream.WriteChannel, wsstream.WriteChannel, wsstream.WriteChannel, wsstream.ReadChannel}
 	if !stdin {
 		channels[chStdin] = wsstream.IgnoreChannel
@@ -143,8 +152,7 @@ func (s *Server) serveExec(w http.ResponseWriter, r *http.Request, ri *requestIn
 		es.Resize = resize
 		go readResize(streams[chResize], resize)
 	}
-	container := q.Get("container")
-	code, err := s.Streams.PodExec(r.Context(), ri.Namespace, ri.Name, container, cmd, es)
+	code, err := s.runRemoteCommand(r.Context(), ri, rc, es)
 	writeExecStatus(streams[chError], code, err)
 }
 
@@ -166,6 +174,12 @@ func readResize(rd io.Reader, out chan<- kruntime.TermSize) {
 // writeExecStatus ends an exec with the Status the kubelet sends: Success,
 // or NonZeroExitCode carrying the code kubectl exits with.
 func writeExecStatus(ch io.Writer, code int, err error) {
+	data, _ := json.Marshal(execStatus(code, err))
+	ch.Write(data)
+}
+
+// execStatus is how a finished exec or attach is reported.
+func execStatus(code int, err error) metav1.Status {
 	var st metav1.Status
 	switch {
 	case err != nil:
@@ -185,6 +199,5 @@ func writeExecStatus(ch io.Writer, code int, err error) {
 		}
 	}
 	st.Kind, st.APIVersion = "Status", "v1"
-	data, _ := json.Marshal(st)
-	ch.Write(data)
+	return st
 }

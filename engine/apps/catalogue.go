@@ -329,7 +329,7 @@ func nginxFamily(tag string) (Behaviour, bool) {
 		Userland: u,
 		Programs: []string{"/docker-entrypoint.sh", "nginx"},
 		Size:     188 * mib, MemoryBase: 3 * mib,
-		Files:    nginxFiles(version),
+		Files: nginxFiles(version),
 	}, true
 }
 

@@ -263,7 +263,7 @@ func (s *Server) nginx(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusOK {
 			w.Header().Set("Content-Type", contentType(r.URL.Path))
 			w.Header().Set("Last-Modified", mod.UTC().Format(http.TimeFormat))
-			w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, mod.Unix(), len(body)))
+			w.Header()["ETag"] = []string{fmt.Sprintf(`"%x-%x"`, mod.Unix(), len(body))}
 			w.Header().Set("Accept-Ranges", "bytes")
 		}
 	}
@@ -276,14 +276,16 @@ func (s *Server) nginx(w http.ResponseWriter, r *http.Request) {
 		body = []byte(fmt.Sprintf("<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n<hr><center>nginx/%s</center>\r\n</body>\r\n</html>\r\n", text, text, s.b.Version))
 		w.Header().Set("Content-Type", "text/html")
 	}
+	// The access line is written before the response, so that whoever
+	// reads the response can already find it in the log.
+	s.line(s.env.Stdout, fmt.Sprintf(`%s - - [%s] "%s" %d %d "%s" "%s" "-"`,
+		clientIP(r), s.env.Now().UTC().Format("02/Jan/2006:15:04:05 -0700"), requestLine(r), status, len(body),
+		orDash(r.Referer()), orDash(r.UserAgent())))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
-	s.line(s.env.Stdout, fmt.Sprintf(`%s - - [%s] "%s" %d %d "%s" "%s" "-"`,
-		clientIP(r), s.env.Now().UTC().Format("02/Jan/2006:15:04:05 -0700"), requestLine(r), status, len(body),
-		orDash(r.Referer()), orDash(r.UserAgent())))
 }
 
 func (s *Server) httpd(w http.ResponseWriter, r *http.Request) {
@@ -311,13 +313,13 @@ func (s *Server) httpd(w http.ResponseWriter, r *http.Request) {
 		body = []byte(fmt.Sprintf("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>%s</title>\n</head><body>\n<h1>%s</h1>\n<p>%s</p>\n</body></html>\n", title, http.StatusText(status), explain))
 		w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
 	}
+	s.line(s.env.Stdout, fmt.Sprintf(`%s - - [%s] "%s" %d %d`,
+		clientIP(r), s.env.Now().UTC().Format("02/Jan/2006:15:04:05 -0700"), requestLine(r), status, len(body)))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
-	s.line(s.env.Stdout, fmt.Sprintf(`%s - - [%s] "%s" %d %d`,
-		clientIP(r), s.env.Now().UTC().Format("02/Jan/2006:15:04:05 -0700"), requestLine(r), status, len(body)))
 }
 
 // contentType is the MIME type the two web servers' default configs give.

@@ -15,7 +15,9 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // mapFiles adapts fstest.MapFS to FileReader (absolute paths).
 type mapFiles fstest.MapFS
 
-func (m mapFiles) ReadFile(name string) ([]byte, error) { return fs.ReadFile(fstest.MapFS(m), name[1:]) }
+func (m mapFiles) ReadFile(name string) ([]byte, error) {
+	return fs.ReadFile(fstest.MapFS(m), name[1:])
+}
 func (m mapFiles) Stat(name string) (fs.FileInfo, error) {
 	if name == "/" {
 		name = "/."

@@ -88,9 +88,28 @@ func (k *Kubelet) stopProbes(c *ctrState) {
 	c.probeTimers = nil
 }
 
-// probeOnce runs one probe and acts on the thresholds.
+// probeOnce runs one probe and acts on the thresholds. Exec probes run off
+// the loop: the command may wait for cluster time, which only the loop moves.
 func (k *Kubelet) probeOnce(st *podState, c *ctrState, kind probeKind, p *corev1.Probe) {
-	ok, detail := k.runProbe(st, c, p)
+	if p.Exec != nil {
+		gen := c.generation
+		t := probeTarget{ip: st.ip, id: c.id, spec: c.spec}
+		k.cfg.Loop.Go(func() func() {
+			ok, detail := k.runProbe(t, p)
+			return func() {
+				if k.pods[st.pod.UID] != st || !c.running || c.generation != gen || st.killing {
+					return
+				}
+				k.probeResult(st, c, kind, p, ok, detail)
+			}
+		})
+		return
+	}
+	ok, detail := k.runProbe(probeTarget{ip: st.ip, id: c.id, spec: c.spec}, p)
+	k.probeResult(st, c, kind, p, ok, detail)
+}
+
+func (k *Kubelet) probeResult(st *podState, c *ctrState, kind probeKind, p *corev1.Probe, ok bool, detail string) {
 	success := threshold(p.SuccessThreshold, 1)
 	failure := threshold(p.FailureThreshold, 3)
 	changed := false
@@ -193,8 +212,14 @@ func (k *Kubelet) killUnhealthy(st *podState, c *ctrState, which string) {
 	k.Sync(st.pod.Namespace, st.pod.Name)
 }
 
+// probeTarget is what a probe needs, copied so it can run off the loop.
+type probeTarget struct {
+	ip, id string
+	spec   corev1.Container
+}
+
 // runProbe performs one HTTP, TCP or exec check against the container.
-func (k *Kubelet) runProbe(st *podState, c *ctrState, p *corev1.Probe) (bool, string) {
+func (k *Kubelet) runProbe(t probeTarget, p *corev1.Probe) (bool, string) {
 	timeout := delay(p.TimeoutSeconds)
 	if timeout <= 0 {
 		timeout = time.Second
@@ -203,13 +228,13 @@ func (k *Kubelet) runProbe(st *podState, c *ctrState, p *corev1.Probe) (bool, st
 	defer cancel()
 	switch {
 	case p.HTTPGet != nil:
-		port, err := resolvePort(p.HTTPGet.Port, &c.spec)
+		port, err := resolvePort(p.HTTPGet.Port, &t.spec)
 		if err != nil {
 			return false, err.Error()
 		}
 		host := p.HTTPGet.Host
 		if host == "" {
-			host = st.ip
+			host = t.ip
 		}
 		path := p.HTTPGet.Path
 		if path == "" {
@@ -240,11 +265,11 @@ func (k *Kubelet) runProbe(st *podState, c *ctrState, p *corev1.Probe) (bool, st
 		}
 		return false, fmt.Sprintf("HTTP probe failed with statuscode: %d", resp.StatusCode)
 	case p.TCPSocket != nil:
-		port, err := resolvePort(p.TCPSocket.Port, &c.spec)
+		port, err := resolvePort(p.TCPSocket.Port, &t.spec)
 		if err != nil {
 			return false, err.Error()
 		}
-		addr := net.JoinHostPort(st.ip, strconv.Itoa(port))
+		addr := net.JoinHostPort(t.ip, strconv.Itoa(port))
 		conn, err := k.cfg.Runtime.Dial(ctx, addr)
 		if err != nil {
 			return false, fmt.Sprintf("dial tcp %s: connect: connection refused", addr)
@@ -253,7 +278,7 @@ func (k *Kubelet) runProbe(st *podState, c *ctrState, p *corev1.Probe) (bool, st
 		return true, ""
 	case p.Exec != nil:
 		var out bytes.Buffer
-		code, err := k.cfg.Runtime.Exec(ctx, c.id, runtime.ExecOptions{Cmd: p.Exec.Command, Stdout: &out, Stderr: &out})
+		code, err := k.cfg.Runtime.Exec(ctx, t.id, runtime.ExecOptions{Cmd: p.Exec.Command, Stdout: &out, Stderr: &out})
 		if err != nil {
 			return false, err.Error()
 		}

@@ -88,7 +88,15 @@ func (k *Kubelet) ensureSandbox(st *podState) bool {
 		return false
 	}
 	st.mountErr = ""
-	ip, err := k.ipam[pod.Spec.NodeName].allocate()
+	var ip string
+	var err error
+	if pod.Spec.HostNetwork {
+		// A host-network pod has the node's address and takes none from
+		// the pod range.
+		ip = k.nodeIP(pod.Spec.NodeName)
+	} else {
+		ip, err = k.ipam[pod.Spec.NodeName].allocate()
+	}
 	if err != nil {
 		k.event(st, nil, corev1.EventTypeWarning, "FailedCreatePodSandBox", "Failed to create pod sandbox: "+err.Error(), "", "")
 		k.requeue(st, 10*time.Second)
@@ -112,7 +120,9 @@ func (k *Kubelet) ensureSandbox(st *podState) bool {
 	}
 	sb, err := k.cfg.Runtime.RunSandbox(k.ctx(), cfg)
 	if err != nil {
-		k.ipam[pod.Spec.NodeName].release(ip)
+		if !pod.Spec.HostNetwork {
+			k.ipam[pod.Spec.NodeName].release(ip)
+		}
 		k.event(st, nil, corev1.EventTypeWarning, "FailedCreatePodSandBox", "Failed to create pod sandbox: "+err.Error(), "", "")
 		k.requeue(st, 10*time.Second)
 		return false
@@ -120,7 +130,7 @@ func (k *Kubelet) ensureSandbox(st *podState) bool {
 	st.sandboxID, st.ip = sb.ID, sb.IP
 	if st.ip == "" {
 		st.ip = ip
-	} else if st.ip != ip {
+	} else if st.ip != ip && !pod.Spec.HostNetwork {
 		k.ipam[pod.Spec.NodeName].release(ip)
 	}
 	st.phase = sandboxWaiting
@@ -242,6 +252,8 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 			fmt.Sprintf("The image %q does not exist or cannot be reached, so the container cannot start (ErrImagePull). Check the image name and tag.", image),
 			fmt.Sprintf("이미지 %q가 없거나 받을 수 없어 컨테이너를 시작하지 못합니다(ErrImagePull). 이미지 이름과 태그를 확인하세요.", image))
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: ErrImagePull", "", "")
+		// The next sync shows the back-off; the one after the back-off pulls again.
+		k.requeue(st, 2*time.Second)
 		k.requeue(st, c.backoff)
 		return false
 	}

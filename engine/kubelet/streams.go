@@ -148,3 +148,27 @@ func (k *Kubelet) PodExec(ctx context.Context, ns, name, container string, cmd [
 	}
 	return k.cfg.Runtime.Exec(ctx, t.id, runtime.ExecOptions{Cmd: cmd, Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr, TTY: s.TTY, Resize: s.Resize})
 }
+
+// attacher is what a runtime offers to attach to a container's main
+// process. It is optional and checked at run time so the runtime
+// interface need not change until a runtime implements it; opts.Cmd is
+// unused (the process is already running).
+type attacher interface {
+	Attach(ctx context.Context, id string, opts runtime.ExecOptions) error
+}
+
+// PodAttach connects to the main process of a running container.
+func (k *Kubelet) PodAttach(ctx context.Context, ns, name, container string, s apiserver.ExecStreams) error {
+	t := k.resolve(ns, name, container, false)
+	if t.err != nil {
+		return t.err
+	}
+	if !t.running {
+		return badRequest("container %s is not running", container)
+	}
+	a, ok := k.cfg.Runtime.(attacher)
+	if !ok {
+		return badRequest("attach is not supported by this runtime yet")
+	}
+	return a.Attach(ctx, t.id, runtime.ExecOptions{Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr, TTY: s.TTY, Resize: s.Resize})
+}

@@ -98,7 +98,7 @@ func (k *Kubelet) teardown(st *podState) {
 		k.cfg.Runtime.StopSandbox(k.ctx(), st.sandboxID)
 		k.cfg.Runtime.RemoveSandbox(k.ctx(), st.sandboxID)
 	}
-	if st.ip != "" {
+	if st.ip != "" && !st.pod.Spec.HostNetwork {
 		if p := k.ipam[st.pod.Spec.NodeName]; p != nil {
 			p.release(st.ip)
 		}

@@ -25,8 +25,11 @@ type Loop struct {
 	timers  timerHeap
 	seq     uint64
 	running bool // a function is executing right now
-	stopped bool
-	wake    chan struct{}
+	// inflight counts work running off the loop (Go) whose result has not
+	// been posted yet: the loop is not idle while any is out.
+	inflight int
+	stopped  bool
+	wake     chan struct{}
 
 	// OnPanic receives a recovered panic from posted work; the loop keeps
 	// going, because one broken reconcile must not take the cluster down.
@@ -52,6 +55,30 @@ func (l *Loop) Post(fn func()) {
 	l.work = append(l.work, fn)
 	l.mu.Unlock()
 	l.poke()
+}
+
+// Go runs work on its own goroutine — for calls that may block, such as an
+// exec probe — and then runs the function it returns on the loop. Until
+// then the loop does not count as idle, so a settled cluster has no result
+// still on its way.
+func (l *Loop) Go(work func() func()) {
+	l.mu.Lock()
+	l.inflight++
+	l.mu.Unlock()
+	go func() {
+		var done func()
+		defer func() {
+			l.mu.Lock()
+			l.inflight--
+			if done != nil {
+				l.work = append(l.work, done)
+			}
+			l.mu.Unlock()
+			l.poke()
+			l.cond.Broadcast()
+		}()
+		done = work()
+	}()
 }
 
 // Timer identifies a pending After call.
@@ -188,7 +215,7 @@ func (l *Loop) exec(fn func()) {
 
 // idleLocked reports that nothing is queued, running or due.
 func (l *Loop) idleLocked() bool {
-	if l.running || len(l.work) > 0 {
+	if l.running || len(l.work) > 0 || l.inflight > 0 {
 		return false
 	}
 	return len(l.timers) == 0 || l.timers[0].at.After(l.clock.Now())

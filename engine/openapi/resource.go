@@ -1,5 +1,6 @@
 // Package openapi generates, at start-up, the OpenAPI v3 documents a Kubernetes API
-// server publishes under /openapi/v3, by reflection over the k8s.io/api Go types.
+// server publishes under /openapi/v3, by reflection over the k8s.io/api Go types,
+// and on first request the Swagger 2.0 document under /openapi/v2 (see v2.go).
 //
 // kubectl reads these documents for three things: whether the server validates
 // fields itself (create/apply send fieldValidation=Strict when the operations list

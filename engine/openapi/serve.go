@@ -9,13 +9,17 @@ import (
 )
 
 // ServeHTTP answers GET /openapi/v3 (the index of group-versions, each with the
-// URL of its document) and GET /openapi/v3/<api/v1|apis/group/version>. Anything
-// else, /openapi/v2 included, is 404: kubectl falls back to v2 only when v3 is
-// missing.
+// URL of its document), GET /openapi/v3/<api/v1|apis/group/version> and GET
+// /openapi/v2 (the Swagger 2.0 document of everything, which kubectl reads for
+// what v3 cannot tell it; see v2.go). Anything else is 404.
 func (s *Spec) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.URL.Path == "/openapi/v2" {
+		s.serveSwagger(w, r)
 		return
 	}
 	rest, found := strings.CutPrefix(r.URL.Path, "/openapi/v3")
@@ -25,7 +29,7 @@ func (s *Spec) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	key := strings.Trim(rest, "/")
 	if key == "" {
-		s.serve(w, r, s.index, false)
+		s.serve(w, r, s.index, "application/json", false)
 		return
 	}
 	doc, found := s.docs[key]
@@ -45,17 +49,17 @@ func (s *Spec) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, doc.url, http.StatusMovedPermanently)
 			return
 		}
-		s.serve(w, r, doc, true)
+		s.serve(w, r, doc, "application/json", true)
 		return
 	}
-	s.serve(w, r, doc, false)
+	s.serve(w, r, doc, "application/json", false)
 }
 
 // serve writes a document with its ETag; immutable marks a URL that carries the
 // document's hash, which may be cached for a year since its content never changes.
-func (s *Spec) serve(w http.ResponseWriter, r *http.Request, doc servedDoc, immutable bool) {
+func (s *Spec) serve(w http.ResponseWriter, r *http.Request, doc servedDoc, contentType string, immutable bool) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", contentType)
 	h.Set("Etag", strconv.Quote(doc.hash))
 	if immutable {
 		h.Set("Cache-Control", "public, immutable")
@@ -78,4 +82,57 @@ func acceptsJSON(accept string) bool {
 		}
 	}
 	return false
+}
+
+// serveSwagger answers /openapi/v2 in the encoding the client prefers: protobuf
+// for client-go, JSON otherwise. Each encoding has its own ETag (the hash of its
+// bytes), so a cached copy of one is never taken for the other.
+func (s *Spec) serveSwagger(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	asProto, ok := negotiateSwagger(r.Header.Get("Accept"))
+	if !ok {
+		http.Error(w, "only application/json and "+swaggerProtoMedia+" are served", http.StatusNotAcceptable)
+		return
+	}
+	docs, err := s.swagger.get()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if asProto {
+		s.serve(w, r, docs.proto, swaggerProtoMedia, false)
+		return
+	}
+	s.serve(w, r, docs.json, "application/json", false)
+}
+
+// negotiateSwagger picks the v2 encoding for an Accept header: the acceptable
+// one with the highest q, the first listed on a tie; JSON for */* and for no
+// header at all.
+func negotiateSwagger(accept string) (asProto, ok bool) {
+	if strings.TrimSpace(accept) == "" {
+		return false, true
+	}
+	best := 0.0
+	for _, clause := range strings.Split(accept, ",") {
+		mediaRange, params, _ := strings.Cut(clause, ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if v, found := strings.CutPrefix(strings.TrimSpace(p), "q="); found {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					q = f
+				}
+			}
+		}
+		if q <= best {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(mediaRange)) {
+		case "application/json", "application/*", "*/*":
+			asProto, ok, best = false, true, q
+		case swaggerProtoMediaOld, swaggerProtoMedia:
+			asProto, ok, best = true, true, q
+		}
+	}
+	return asProto, ok
 }

@@ -19,6 +19,7 @@ import (
 type Spec struct {
 	index   servedDoc            // GET /openapi/v3
 	docs    map[string]servedDoc // by index key, "api/v1"
+	swagger swaggerSource        // GET /openapi/v2, built on first request
 	builtAt time.Time
 }
 
@@ -32,7 +33,8 @@ type servedDoc struct {
 
 // New builds the documents of every group-version the resources belong to. Each
 // document is self-contained: it holds every schema its operations reach, the
-// shared meta/v1 ones included.
+// shared meta/v1 ones included. The v2 document is left for its first request,
+// from the schemas built here.
 func New(resources []Resource) *Spec {
 	b := newBuilder()
 	params := newParamSets()
@@ -65,6 +67,7 @@ func New(resources []Resource) *Spec {
 		index[key] = map[string]string{"serverRelativeURL": served.url}
 	}
 	s.index = newServedDoc(map[string]any{"paths": index})
+	s.swagger.build = func() (swaggerDocs, error) { return buildSwagger(b, byGV) }
 	return s
 }
 
@@ -78,7 +81,10 @@ func newServedDoc(v any) servedDoc {
 		// cannot fail short of a bug here.
 		panic(fmt.Sprintf("openapi: encoding a document: %v", err))
 	}
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return newServedBytes(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+func newServedBytes(body []byte) servedDoc {
 	return servedDoc{body: body, hash: fmt.Sprintf("%X", sha512.Sum512(body))}
 }
 

@@ -245,7 +245,8 @@ func TestServeHTTP(t *testing.T) {
 		"protobuf only":     {url, []string{"Accept", "application/com.github.proto-openapi.spec.v3@v1.0+protobuf"}, http.StatusNotAcceptable},
 		"json among others": {url, []string{"Accept", "application/com.github.proto-openapi.spec.v3@v1.0+protobuf, application/json;q=0.9"}, http.StatusOK},
 		"unknown version":   {"/openapi/v3/apis/apps/v2", nil, http.StatusNotFound},
-		"v2":                {"/openapi/v2", nil, http.StatusNotFound},
+		"v2":                {"/openapi/v2", nil, http.StatusOK},
+		"below v2":          {"/openapi/v2/x", nil, http.StatusNotFound},
 		"other prefix":      {"/openapi/v3x", nil, http.StatusNotFound},
 	}
 	for name, tc := range tests {

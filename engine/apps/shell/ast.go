@@ -118,9 +118,9 @@ type CmdSubst struct{ Body *List }
 // Arith is $((expr)).
 type Arith struct{ Expr string }
 
-func (Lit) part()        {}
-func (SglQuoted) part()  {}
-func (DblQuoted) part()  {}
-func (*Param) part()     {}
-func (*CmdSubst) part()  {}
-func (*Arith) part()     {}
+func (Lit) part()       {}
+func (SglQuoted) part() {}
+func (DblQuoted) part() {}
+func (*Param) part()    {}
+func (*CmdSubst) part() {}
+func (*Arith) part()    {}

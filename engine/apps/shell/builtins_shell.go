@@ -2,10 +2,10 @@ package shell
 
 import (
 	"fmt"
-	"syscall"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"kubetour/engine/apps"
 )
@@ -312,7 +312,9 @@ func biRead(sh *shell, args []string, io stdio) int {
 
 // byteReader reads one byte at a time, so that read leaves the rest of the
 // input to the next command.
-type byteReader struct{ r interface{ Read([]byte) (int, error) } }
+type byteReader struct {
+	r interface{ Read([]byte) (int, error) }
+}
 
 func (b *byteReader) Read(p []byte) (int, error) {
 	if len(p) > 1 {
@@ -428,12 +430,3 @@ func (c *cmd) base() string {
 func (c *cmd) m() *Machine { return c.sh.m }
 
 func (c *cmd) busybox() bool { return c.sh.m.img.Userland.Coreutils == "busybox" }
-
-func (c *cmd) getenv(name string) string {
-	for _, e := range c.env {
-		if e.Name == name {
-			return e.Value
-		}
-	}
-	return ""
-}

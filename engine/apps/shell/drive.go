@@ -83,6 +83,14 @@ func (m *Machine) RunSync(ctx context.Context, sleep func(ctx context.Context, d
 // waitAsleep waits out a sleep (or a block), taking typed-ahead input
 // meanwhile; ^C on a terminal interrupts.
 func (m *Machine) waitAsleep(ctx context.Context, y Yield, input chan []byte, sleep func(context.Context, time.Duration) error) (Yield, chan []byte, error) {
+	if input == nil && y.State == Sleeping {
+		// Nothing can arrive meanwhile: sleep on this goroutine, so the
+		// wake-up is scheduled before RunSync's caller sees it waiting.
+		if err := sleep(ctx, y.Sleep); err != nil {
+			return y, input, err
+		}
+		return m.Step(), input, nil
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var woke chan error

@@ -170,7 +170,6 @@ func New(cfg Config) (*Machine, error) {
 	if _, err := root.resolveExec(cfg.Argv[0]); err != nil {
 		return nil, err
 	}
-	m.nextPid = 1000
 	m.next, m.stop = iter.Pull(m.body)
 	return m, nil
 }

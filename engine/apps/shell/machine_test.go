@@ -142,11 +142,11 @@ func TestScripts(t *testing.T) {
 		},
 		"ps in busybox": {
 			image: "busybox", script: "ps",
-			out: "PID   USER     TIME  COMMAND\n    1 root      0:00 sleep infinity\n 1000 root      0:00 ps\n",
+			out: "PID   USER     TIME  COMMAND\n    1 root      0:00 sleep infinity\n    2 root      0:00 ps\n",
 		},
 		"ps -ef in centos": {
 			image: "kubetm/init", script: "ps -ef",
-			out: "UID        PID  PPID  C STIME TTY          TIME CMD\nroot         1     0  0 00:00 ?        00:00:00 sleep infinity\nroot      1000     1  0 00:00 ?        00:00:00 ps -ef\n",
+			out: "UID        PID  PPID  C STIME TTY          TIME CMD\nroot         1     0  0 00:00 ?        00:00:00 sleep infinity\nroot         2     1  0 00:00 ?        00:00:00 ps -ef\n",
 		},
 	}
 	for name, tc := range tests {

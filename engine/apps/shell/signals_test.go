@@ -98,7 +98,7 @@ func TestServerBindsPorts(t *testing.T) {
 		ports    []int
 		out      string
 	}{
-		"p8000 listens on 8000": {image: "kubetm/p8000", state: Blocked, ports: []int{8000}},
+		"p8000 listens on 8000":        {image: "kubetm/p8000", state: Blocked, ports: []int{8000}},
 		"nginx through its entrypoint": {image: "nginx:1.25", state: Blocked, ports: []int{80}},
 		"port already taken": {
 			image: "kubetm/p8000", serveErr: errors.New("listen tcp :8000: bind: address already in use"),

@@ -29,20 +29,20 @@ type container struct {
 	dir     string
 
 	// Guarded by Runtime.mu.
-	state                           runtime.State
-	exitCode                        int
-	reason, message                 string
+	state                            runtime.State
+	exitCode                         int
+	reason, message                  string
 	createdAt, startedAt, finishedAt time.Time
-	hostPid                         int
-	ns                              map[string]uint64 // pid, mnt, cgroup
-	procs                           []*proc
-	pidSeq                          int
-	server                          *apps.Server
-	unhealthy                       bool
-	oom                             bool
-	execs                           map[int]context.CancelCauseFunc
-	cpuNanos                        int64
-	cpuSince                        time.Time
+	hostPid                          int
+	ns                               map[string]uint64 // pid, mnt, cgroup
+	procs                            []*proc
+	pidSeq                           int
+	server                           *apps.Server
+	unhealthy                        bool
+	oom                              bool
+	execs                            map[int]context.CancelCauseFunc
+	cpuNanos                         int64
+	cpuSince                         time.Time
 
 	fs   *memfs.FS
 	logs *logBuffer
@@ -57,6 +57,7 @@ type container struct {
 
 // proc is a process of a container, as ps and the cgroup see it.
 type proc struct {
+	main      bool // the container's main process (the cgroup dies with it)
 	pid, ppid int
 	argv      []string
 	tty       string
@@ -218,7 +219,7 @@ func (r *Runtime) StartContainer(ctx context.Context, id string) error {
 	}
 	c.mmu.Lock()
 	defer c.mmu.Unlock()
-	p := &proc{pid: 1, argv: c.argv, tty: "?", start: r.now()}
+	p := &proc{main: true, pid: 1, argv: c.argv, tty: "?", start: r.now()}
 	if c.cfg.TTY {
 		p.tty = "pts/0"
 	}
@@ -359,13 +360,17 @@ func (r *Runtime) StopContainer(ctx context.Context, id string, grace time.Durat
 		c.gen++ // the sleep it was in is over
 		r.advance(c, y)
 	}
-	if c.main.Done() || c.killArmed {
+	if c.main.Done() {
 		return nil
 	}
 	if grace <= 0 {
+		// Also when a graceful stop is pending: a forced delete wins.
 		c.main.Kill(137)
 		r.exited(c, 137)
 		return nil
+	}
+	if c.killArmed {
+		return nil // the first stop's deadline stands
 	}
 	c.killArmed = true
 	c.killTimer = r.l.After(grace, func() {

@@ -49,9 +49,10 @@ type Options struct {
 	// web.cluster.local, web); the first answer wins. Nil: only IPs and
 	// /etc/hosts names work.
 	Resolve func(ctx context.Context, fromNamespace, host string) (ip string, err error)
-	// DialService connects to an address that is not a pod IP (a Service
-	// ClusterIP or a NodePort); the engine's proxy picks a pod and calls
-	// Runtime.Dial with its IP. Nil: such addresses are unreachable.
+	// DialService connects a container's process to an address that is
+	// not a pod IP (a Service ClusterIP or a NodePort); the engine's proxy
+	// picks a pod and calls Runtime.Dial with its IP. Runtime.Dial itself
+	// never calls it. Nil: such addresses are unreachable.
 	DialService func(ctx context.Context, ip string, port int) (net.Conn, error)
 	// KernelRelease is reported for host and containers alike ("" reads
 	// the host's /proc/sys/kernel/osrelease: containers share the kernel).

@@ -19,11 +19,11 @@ type sandbox struct {
 	ip      string
 	ready   bool
 	created time.Time
-	ns      map[string]uint64   // net, ipc, uts, and pid when shared
-	etc     *memfs.Tree         // hosts, hostname, resolv.conf
-	ports   map[int]*listener   // what listens on the pod IP
-	ctrs    []*container        // in creation order
-	pidSeq  int                 // shared pid namespace counter
+	ns      map[string]uint64 // net, ipc, uts, and pid when shared
+	etc     *memfs.Tree       // hosts, hostname, resolv.conf
+	ports   map[int]*listener // what listens on the pod IP
+	ctrs    []*container      // in creation order
+	pidSeq  int               // shared pid namespace counter
 }
 
 // defaultPodIP gives a sandbox without a kubelet-chosen IP an address in

@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"kubetour/engine/apiserver"
+	"kubetour/engine/kinds"
+	"kubetour/engine/kubelet"
+)
+
+func newTestCluster(t *testing.T) *Cluster {
+	t.Helper()
+	c, err := New(Config{Manual: true, Seed: 1, NewRuntime: SimRuntime,
+		Latency: kubelet.Latency{Sandbox: 500 * time.Millisecond, Pull: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	return c
+}
+
+func apply(t *testing.T, c *Cluster, manifest string) {
+	t.Helper()
+	if _, err := c.Apply([]byte(manifest), ""); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+}
+
+func pod(t *testing.T, c *Cluster, ns, name string) *corev1.Pod {
+	t.Helper()
+	obj, err := c.Get(kinds.Core("pods"), ns, name)
+	if err != nil {
+		t.Fatalf("get pod %s: %v", name, err)
+	}
+	return obj.(*corev1.Pod)
+}
+
+func TestBootstrapShape(t *testing.T) {
+	c := newTestCluster(t)
+	nodes := c.List(kinds.Core("nodes"), "")
+	if len(nodes) != 3 {
+		t.Fatalf("nodes: %d", len(nodes))
+	}
+	c.Advance(10 * time.Second)
+	for _, o := range c.List(kinds.Core("pods"), "kube-system") {
+		p := o.(*corev1.Pod)
+		if p.Status.Phase != corev1.PodRunning {
+			t.Errorf("system pod %s is %s", p.Name, p.Status.Phase)
+		}
+	}
+	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease"} {
+		if _, err := c.Get(kinds.Core("serviceaccounts"), ns, "default"); err != nil {
+			t.Errorf("namespace %s has no default service account", ns)
+		}
+	}
+}
+
+func TestPodLifecycle(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: app
+    image: kubetm/app
+    ports: [{containerPort: 8080}]
+`)
+	p := pod(t, c, "default", "web")
+	if p.Spec.NodeName == "" {
+		t.Fatal("not scheduled")
+	}
+	if got := p.Status.ContainerStatuses[0].State.Waiting; got == nil || got.Reason != "ContainerCreating" {
+		t.Fatalf("before time passes the container is creating: %+v", p.Status.ContainerStatuses)
+	}
+	c.Advance(5 * time.Second)
+	p = pod(t, c, "default", "web")
+	if p.Status.Phase != corev1.PodRunning || p.Status.PodIP == "" || !strings.HasPrefix(p.Status.PodIP, "10.244.") {
+		t.Fatalf("running with an IP: %s %q", p.Status.Phase, p.Status.PodIP)
+	}
+	body, err := c.Curl(context.Background(), "default", "http://"+p.Status.PodIP+":8080/hostname", time.Second)
+	if err != nil || !strings.Contains(body, "web") {
+		t.Fatalf("curl the pod: %q %v", body, err)
+	}
+	var reasons []string
+	for _, e := range c.History() {
+		if e.Kind == "decision" && len(e.Objects) > 0 && e.Objects[0].Name == "web" {
+			reasons = append(reasons, e.Reason)
+		}
+	}
+	joined := strings.Join(reasons, ",")
+	for _, want := range []string{"Scheduled", "Pulling", "Pulled", "Created", "Started"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("narration lacks %s: %s", want, joined)
+		}
+	}
+	// Graceful deletion: Terminating, then gone.
+	if err := c.Delete(kinds.Core("pods"), "default", "web"); err != nil {
+		t.Fatal(err)
+	}
+	c.Settle()
+	if _, err := c.Get(kinds.Core("pods"), "default", "web"); err == nil {
+		c.Advance(31 * time.Second)
+	}
+	if _, err := c.Get(kinds.Core("pods"), "default", "web"); !apierrors.IsNotFound(err) {
+		t.Fatalf("pod not removed after its grace period: %v", err)
+	}
+}
+
+func TestCrashLoopBackOff(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "echo bye; exit 1"]
+`)
+	c.Advance(5 * time.Second)
+	p := pod(t, c, "default", "crash")
+	cs := p.Status.ContainerStatuses[0]
+	if cs.RestartCount < 1 {
+		t.Fatalf("restarts: %d", cs.RestartCount)
+	}
+	c.Advance(time.Second)
+	p = pod(t, c, "default", "crash")
+	cs = p.Status.ContainerStatuses[0]
+	if cs.State.Waiting == nil || cs.State.Waiting.Reason != "CrashLoopBackOff" || cs.LastTerminationState.Terminated == nil ||
+		cs.LastTerminationState.Terminated.ExitCode != 1 || cs.LastTerminationState.Terminated.Reason != "Error" {
+		t.Fatalf("crash loop: %+v", cs)
+	}
+	if p.Status.Phase != corev1.PodRunning {
+		t.Fatalf("a crash-looping pod with restartPolicy Always is Running, got %s", p.Status.Phase)
+	}
+	var logs bytes.Buffer
+	if err := c.Logs(context.Background(), "default", "crash", &corev1.PodLogOptions{Previous: true}, &logs); err != nil || logs.String() != "bye\n" {
+		t.Fatalf("previous logs: %q %v", logs.String(), err)
+	}
+	// Back-off doubles: 10s then 20s.
+	before := cs.RestartCount
+	c.Advance(11 * time.Second)
+	after := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount
+	if after != before+1 {
+		t.Fatalf("restart after 10s back-off: %d -> %d", before, after)
+	}
+}
+
+func TestImagePullBackOff(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, "apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: c, image: nosuch/image:v9}\n")
+	c.Advance(3 * time.Second)
+	w := pod(t, c, "default", "bad").Status.ContainerStatuses[0].State.Waiting
+	if w == nil || w.Reason != "ErrImagePull" {
+		t.Fatalf("want ErrImagePull, got %+v", w)
+	}
+	c.Advance(2 * time.Second)
+	w = pod(t, c, "default", "bad").Status.ContainerStatuses[0].State.Waiting
+	if w == nil || w.Reason != "ImagePullBackOff" {
+		t.Fatalf("want ImagePullBackOff, got %+v", w)
+	}
+}
+
+func TestJobStylePodCompletes(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: once}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: kubetm/init
+    command: ["sh", "-c", "sleep 3; echo done"]
+`)
+	c.Advance(4 * time.Second)
+	if p := pod(t, c, "default", "once"); p.Status.Phase != corev1.PodRunning {
+		t.Fatalf("sleeping: %s", p.Status.Phase)
+	}
+	c.Advance(3 * time.Second)
+	p := pod(t, c, "default", "once")
+	term := p.Status.ContainerStatuses[0].State.Terminated
+	if p.Status.Phase != corev1.PodSucceeded || term == nil || term.Reason != "Completed" {
+		t.Fatalf("completed: %s %+v", p.Status.Phase, p.Status.ContainerStatuses[0].State)
+	}
+}
+
+func TestConfigMapEnvFixedFilesFollow(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+data: {key: one}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: kubetm/init
+    env: [{name: KEY, valueFrom: {configMapKeyRef: {name: cm, key: key}}}]
+    volumeMounts: [{name: v, mountPath: /cfg}]
+  volumes: [{name: v, configMap: {name: cm}}]
+`)
+	c.Advance(5 * time.Second)
+	run := func(cmd ...string) string {
+		var out bytes.Buffer
+		code, err := c.Exec(context.Background(), "default", "p", "", cmd, apiserver.ExecStreams{Stdout: &out, Stderr: &out})
+		if err != nil || code != 0 {
+			t.Fatalf("exec %v: %d %v %s", cmd, code, err, out.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	if got := run("cat", "/cfg/key"); got != "one" {
+		t.Fatalf("file: %q", got)
+	}
+	apply(t, c, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {key: two}\n")
+	if got := run("cat", "/cfg/key"); got != "one" {
+		t.Fatalf("the file changes only at the next kubelet sync, got %q", got)
+	}
+	c.Advance(61 * time.Second)
+	if got := run("cat", "/cfg/key"); got != "two" {
+		t.Fatalf("file after a sync period: %q", got)
+	}
+	if got := run("printenv", "KEY"); got != "one" {
+		t.Fatalf("env is fixed at start: %q", got)
+	}
+}
+
+func TestServiceRoutesToReadyPods(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: web}}
+spec: {containers: [{name: c, image: kubetm/app}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, labels: {app: web}}
+spec: {containers: [{name: c, image: kubetm/app}]}
+`)
+	if _, err := c.Curl(context.Background(), "default", "web/hostname", time.Second); err == nil {
+		t.Fatal("no ready endpoint yet: curl must fail")
+	}
+	c.Advance(5 * time.Second)
+	seen := map[string]bool{}
+	for i := 0; i < 4; i++ {
+		body, err := c.Curl(context.Background(), "default", "web/hostname", time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[strings.TrimSpace(body)] = true
+	}
+	if len(seen) != 2 {
+		t.Fatalf("load balancing across both pods: %v", seen)
+	}
+}

@@ -1,0 +1,144 @@
+package script_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/component-base/cli"
+	kubectlcmd "k8s.io/kubectl/pkg/cmd"
+	"k8s.io/kubectl/pkg/cmd/util"
+
+	"kubetour/engine"
+	"kubetour/engine/kubelet"
+	"kubetour/script"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestMain lets this test binary stand in for `kubetour kubectl`: the
+// runner starts it again with KUBETOUR_TEST_KUBECTL=1, and it runs the
+// real kubectl command tree.
+func TestMain(m *testing.M) {
+	if os.Getenv("KUBETOUR_TEST_KUBECTL") == "1" {
+		os.Args = append([]string{"kubectl"}, os.Args[1:]...)
+		if err := cli.RunNoErrOutput(kubectlcmd.NewDefaultKubectlCommand()); err != nil {
+			util.CheckErr(err)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// newSimCluster is a fresh seeded cluster on the simulation and a manual clock.
+func newSimCluster(t *testing.T) *engine.Cluster {
+	t.Helper()
+	c, err := engine.New(engine.Config{
+		Manual: true, Seed: 7,
+		Latency:    kubelet.Latency{Sandbox: 500 * time.Millisecond, Pull: 2 * time.Second},
+		NewRuntime: engine.SimRuntime,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	return c
+}
+
+// runScript runs a transcript file and returns what it printed.
+func runScript(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	steps, err := script.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r := &script.Runner{Cluster: newSimCluster(t), Kubectl: []string{os.Args[0]}, Out: &out,
+		Env: []string{"KUBETOUR_TEST_KUBECTL=1"}}
+	if err := r.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Run(steps); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// TestGoldenTranscripts replays every testdata/*.txt and compares with its
+// .golden file (go test ./script -update rewrites them).
+func TestGoldenTranscripts(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no transcripts in testdata")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run(name, func(t *testing.T) {
+			got := runScript(t, f)
+			golden := strings.TrimSuffix(f, ".txt") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), got))
+			}
+		})
+	}
+}
+
+// diff shows the first differing lines.
+func diff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			b.WriteString("line " + itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g + "\n")
+			shown++
+			if shown == 10 {
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+func itoa(i int) string {
+	var b [20]byte
+	n := len(b)
+	for i >= 10 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	n--
+	b[n] = byte('0' + i)
+	return string(b[n:])
+}
