@@ -43,7 +43,10 @@ type Config struct {
 	// Manual makes the clock stand still except when advanced: tests and
 	// `kubetour script` on the simulation.
 	Manual bool
-	// Start is the cluster's time at creation on a manual clock.
+	// Start is the cluster time when the session begins (default: now).
+	// Kubernetes clients compute some ages from their own clock (kubectl
+	// describe's event ages), so a cluster on the wall clock's time shows
+	// them right.
 	Start time.Time
 	// Seed makes names, uids and IPs repeatable.
 	Seed int64
@@ -63,6 +66,9 @@ type Network interface {
 	LookupHost(namespace, host string) ([]string, error)
 	Dial(ctx context.Context, addr string) (net.Conn, error)
 }
+
+// BootAge is how long before the session the cluster was created.
+const BootAge = 10 * time.Minute
 
 // Cluster is a running kubetour cluster.
 type Cluster struct {
@@ -94,16 +100,19 @@ func New(cfg Config) (*Cluster, error) {
 	if len(cfg.Nodes) == 0 {
 		cfg.Nodes = DefaultNodes()
 	}
+	// The cluster boots BootAge before the session starts, so that its
+	// nodes and system pods are up and aged when the student arrives.
 	var clk *clock.Warp
-	if cfg.Manual {
-		start := cfg.Start
-		if start.IsZero() {
-			start = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-		}
-		clk = clock.NewManual(start)
-	} else {
-		clk = clock.NewReal()
+	start := cfg.Start
+	if start.IsZero() {
+		start = time.Now().Truncate(time.Second)
 	}
+	if cfg.Manual {
+		clk = clock.NewManual(start.Add(-BootAge))
+	} else {
+		clk = clock.NewRealFrom(start.Add(-BootAge))
+	}
+	cfg.Start = start
 	c := &Cluster{cfg: cfg, Clock: clk}
 	c.Loop = loop.New(clk)
 	c.Proxy = proxy.New(nil, nil)
@@ -214,7 +223,7 @@ func (c *Cluster) Start() error {
 	if err := c.bootstrap(); err != nil {
 		return err
 	}
-	c.Loop.WaitIdle()
+	c.Loop.AdvanceTo(c.cfg.Start)
 	return nil
 }
 

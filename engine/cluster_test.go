@@ -17,7 +17,7 @@ import (
 
 func newTestCluster(t *testing.T) *Cluster {
 	t.Helper()
-	c, err := New(Config{Manual: true, Seed: 1, NewRuntime: SimRuntime,
+	c, err := New(Config{Manual: true, Seed: 1, NewRuntime: SimRuntime, Start: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 		Latency: kubelet.Latency{Sandbox: 500 * time.Millisecond, Pull: 2 * time.Second}})
 	if err != nil {
 		t.Fatal(err)

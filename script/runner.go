@@ -91,6 +91,13 @@ func (r *Runner) Run(steps []Step) (int, error) {
 
 func (r *Runner) step(st Step) bool {
 	args := st.Args
+	// Leading NAME=value words set the command's environment, as in a shell
+	// (EDITOR=… kubectl edit).
+	var env []string
+	for len(args) > 1 && isAssignment(args[0]) {
+		env = append(env, args[0])
+		args = args[1:]
+	}
 	var limit time.Duration
 	if args[0] == "timeout" && len(args) > 2 {
 		d, err := time.ParseDuration(normalizeDuration(args[1]))
@@ -102,7 +109,7 @@ func (r *Runner) step(st Step) bool {
 	}
 	switch args[0] {
 	case "kubectl", "k":
-		return r.kubectl(args[1:], st.Stdin, limit)
+		return r.kubectl(args[1:], st.Stdin, limit, env)
 	case "curl":
 		return r.curl(args[1:])
 	case "sleep":
@@ -164,13 +171,27 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool {
+func isAssignment(w string) bool {
+	i := strings.IndexByte(w, '=')
+	if i <= 0 {
+		return false
+	}
+	for j, c := range w[:i] {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || j > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env []string) bool {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.Kubectl[0], append(append([]string{}, r.Kubectl[1:]...), args...)...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+r.kubeconfig, "KUBECACHEDIR="+filepath.Join(r.dir, "cache"),
 		"KUBERC=off", "KUBECTL_KUBERC=false", "NO_COLOR=1", "HOME="+r.dir)
 	cmd.Env = append(cmd.Env, r.Env...)
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	w := &syncWriter{w: &out}
 	cmd.Stdout, cmd.Stderr = w, w
@@ -183,7 +204,7 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool 
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	err := r.drive(done, limit, cancel)
+	err := r.drive(done, limit, cancel, cmd.Process.Pid)
 	b := out.Bytes()
 	r.Out.Write(b)
 	if len(b) > 0 && b[len(b)-1] != '\n' {
@@ -200,12 +221,18 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration) bool 
 // to the next timer, exactly as if the command had waited that long. With
 // limit (`timeout 30s kubectl get pods -w`) the command is stopped once
 // that much cluster time has passed.
-func (r *Runner) drive(done chan error, limit time.Duration, cancel func()) error {
+//
+// "Blocked" must be certain, or the same script would print different
+// ages from run to run: the command has a stream open, nothing was sent
+// to it for a while, and (on Linux) all its threads sleep and it used no
+// CPU over two consecutive samples.
+func (r *Runner) drive(done chan error, limit time.Duration, cancel func(), pid int) error {
 	c := r.Cluster
 	start := c.Clock.Now()
-	tick := time.NewTicker(15 * time.Millisecond)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	idleSince := time.Time{}
+	var last procSample
+	quiet := 0
 	for {
 		select {
 		case err := <-done:
@@ -217,19 +244,21 @@ func (r *Runner) drive(done chan error, limit time.Duration, cancel func()) erro
 			<-done
 			return nil
 		}
-		if !c.Clock.Manual() || c.HTTP.ActiveStreams() == 0 || !c.Loop.Idle() {
-			idleSince = time.Time{}
+		if !c.Clock.Manual() || c.HTTP.ActiveStreams() == 0 || !c.Loop.Idle() || time.Since(c.HTTP.LastStreamWrite()) < 40*time.Millisecond {
+			quiet = 0
 			continue
 		}
-		// Give the command a moment to read what the last step produced.
-		if idleSince.IsZero() {
-			idleSince = time.Now()
+		cur := sampleProcess(pid)
+		if cur.ok && (!cur.sleeping || cur.cpu != last.cpu) {
+			last, quiet = cur, 0
 			continue
 		}
-		if time.Since(idleSince) < 30*time.Millisecond {
+		last = cur
+		quiet++
+		if quiet < 3 {
 			continue
 		}
-		idleSince = time.Time{}
+		quiet = 0
 		next, ok := c.Loop.NextTimer()
 		if limit > 0 && (!ok || next.After(start.Add(limit))) {
 			c.Loop.AdvanceTo(start.Add(limit))

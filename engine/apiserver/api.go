@@ -374,6 +374,7 @@ func (a *API) Bind(ns, name, node string) error {
 		return apierrors.NewConflict(corev1.Resource("pods/binding"), name, fmt.Errorf("pod %s is being deleted, cannot be assigned to a host", name))
 	}
 	pod.Spec.NodeName = node
-	_, err = a.Store.Update(k, pod, store.UpdateOptions{KeepStatus: true})
+	// Binding is not a change of the pod's spec by its owner: generation stays.
+	_, err = a.Store.Update(k, pod, store.UpdateOptions{KeepStatus: true, KeepGeneration: true})
 	return err
 }

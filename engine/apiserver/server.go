@@ -53,7 +53,15 @@ type Server struct {
 	// exec sessions): a script on a manual clock moves time forward only
 	// while a command is waiting on one of them.
 	active atomic.Int64
+	// lastWrite is when a long-running request last sent something (unix
+	// nanoseconds): a client that was just sent data is not yet waiting.
+	lastWrite atomic.Int64
 }
+
+// LastStreamWrite is when a watch or followed log last sent data.
+func (s *Server) LastStreamWrite() time.Time { return time.Unix(0, s.lastWrite.Load()) }
+
+func (s *Server) wrote() { s.lastWrite.Store(time.Now().UnixNano()) }
 
 // ActiveStreams is the number of open watch, log-follow and exec requests.
 func (s *Server) ActiveStreams() int64 { return s.active.Load() }

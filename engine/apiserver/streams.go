@@ -64,7 +64,7 @@ func (s *Server) serveLog(w http.ResponseWriter, r *http.Request, ri *requestInf
 	if opts.Follow {
 		defer s.track()()
 	}
-	pw := &pendingWriter{w: w}
+	pw := &pendingWriter{w: w, wrote: s.wrote}
 	err := s.Streams.PodLogs(r.Context(), ri.Namespace, ri.Name, opts, pw)
 	if err != nil && !pw.started {
 		writeError(w, err)
@@ -76,6 +76,7 @@ func (s *Server) serveLog(w http.ResponseWriter, r *http.Request, ri *requestInf
 type pendingWriter struct {
 	w       http.ResponseWriter
 	started bool
+	wrote   func()
 }
 
 func (p *pendingWriter) Write(b []byte) (int, error) {
@@ -85,7 +86,11 @@ func (p *pendingWriter) Write(b []byte) (int, error) {
 		p.w.WriteHeader(http.StatusOK)
 	}
 	f, _ := p.w.(http.Flusher)
-	return flushWriter{p.w, f}.Write(b)
+	n, err := flushWriter{p.w, f}.Write(b)
+	if p.wrote != nil {
+		p.wrote()
+	}
+	return n, err
 }
 
 // Channel numbers of the remotecommand protocol.

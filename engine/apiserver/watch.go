@@ -78,6 +78,7 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, ri *requestI
 		if err := enc.Encode(&metav1.WatchEvent{Type: string(typ), Object: runtime.RawExtension{Object: payload}}); err != nil {
 			return false
 		}
+		s.wrote()
 		return true
 	}
 	timeout := durationParam(q.Get("timeoutSeconds"))
@@ -112,6 +113,7 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, ri *requestI
 		if flusher != nil {
 			flusher.Flush()
 		}
+		s.wrote()
 		select {
 		case <-r.Context().Done():
 			return

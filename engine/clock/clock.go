@@ -73,6 +73,12 @@ func (w *Warp) Advance(d time.Duration) {
 	w.anchorC = w.anchorC.Add(d)
 }
 
+// NewRealFrom returns a clock that follows the wall clock at speed 1 but
+// starts at cluster time t (a cluster booted before the session began).
+func NewRealFrom(t time.Time) *Warp {
+	return &Warp{wall: time.Now, anchorW: time.Now(), anchorC: t, speed: 1}
+}
+
 // AdvanceTo jumps cluster time forward to t if t is later than now.
 func (w *Warp) AdvanceTo(t time.Time) {
 	w.mu.Lock()

@@ -26,8 +26,10 @@ type Recorder struct {
 	Bus   *events.Bus
 	Store *store.Store
 	Now   func() time.Time
-	// Seq makes event object names unique and repeatable.
+	// seq makes event object names unique and repeatable.
 	seq uint64
+	// seen maps an aggregation key to the event that counts its repeats.
+	seen map[string]string
 }
 
 // Decision is one explained action.
@@ -99,18 +101,29 @@ func (r *Recorder) writeEvent(d Decision) {
 		ns = metav1.NamespaceDefault
 	}
 	now := metav1.NewTime(r.Now().Truncate(time.Second))
+	// Repeats of the same event are counted on the first one, as the
+	// client-go recorder's aggregation does.
 	h := sha256.Sum256([]byte(string(m.GetUID()) + "\x00" + d.FieldPath + "\x00" + d.Reason + "\x00" + d.Message))
-	key := hex.EncodeToString(h[:8])
-	name := fmt.Sprintf("%s.%s", m.GetName(), key[:16])
-	if cur, err := r.Store.Get(ek, ns, name); err == nil {
-		ev := cur.(*corev1.Event)
-		ev.Count++
-		ev.LastTimestamp = now
-		r.Store.Update(ek, ev, store.UpdateOptions{})
-		return
-	} else if !apierrors.IsNotFound(err) {
-		return
+	akey := hex.EncodeToString(h[:8])
+	if r.seen == nil {
+		r.seen = map[string]string{}
 	}
+	if name, ok := r.seen[akey]; ok {
+		if cur, err := r.Store.Get(ek, ns, name); err == nil {
+			ev := cur.(*corev1.Event)
+			ev.Count++
+			ev.LastTimestamp = now
+			r.Store.Update(ek, ev, store.UpdateOptions{})
+			return
+		} else if !apierrors.IsNotFound(err) {
+			return
+		}
+	}
+	// Names are <object>.<hex of the time in nanoseconds>, as the recorder
+	// makes them, so events list in the order they happened.
+	r.seq++
+	name := fmt.Sprintf("%s.%x", m.GetName(), r.Now().UnixNano()+int64(r.seq))
+	r.seen[akey] = name
 	gvk := kindsGVK(d.Object)
 	ev := &corev1.Event{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},

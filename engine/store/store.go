@@ -219,6 +219,8 @@ type UpdateOptions struct {
 	Status bool
 	// KeepStatus makes a main-resource update preserve the stored status.
 	KeepStatus bool
+	// KeepGeneration leaves generation alone (pod binding).
+	KeepGeneration bool
 }
 
 // Update replaces an object. A non-empty resourceVersion must match the
@@ -261,7 +263,7 @@ func (s *Store) Update(k *kinds.Kind, obj runtime.Object, o UpdateOptions) (runt
 	case o.KeepStatus:
 		copyStatus(old, next)
 	}
-	if !o.Status && specChanged(old, next) {
+	if !o.Status && !o.KeepGeneration && specChanged(old, next) {
 		nm.SetGeneration(om.GetGeneration() + 1)
 	}
 	if unchanged(old, next) {
