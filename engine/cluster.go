@@ -187,6 +187,7 @@ func New(cfg Config) (*Cluster, error) {
 		res = append(res, r)
 	}
 	c.HTTP = apiserver.NewServer(c.API, c.Kubelet, openapi.New(res))
+	c.HTTP.Serialize = c.onLoop
 	return c, nil
 }
 
@@ -220,7 +221,9 @@ func (c *Cluster) dispatch(ch store.Change) {
 // Start creates the cluster's own objects and starts the loop.
 func (c *Cluster) Start() error {
 	go c.Loop.Run()
-	if err := c.bootstrap(); err != nil {
+	var err error
+	c.onLoop(func() { err = c.bootstrap() })
+	if err != nil {
 		return err
 	}
 	c.Loop.AdvanceTo(c.cfg.Start)
@@ -333,4 +336,14 @@ func kubeletCares(ch store.Change) bool {
 	old, cur := ch.Old.(*corev1.Pod), ch.Object.(*corev1.Pod)
 	return old.Spec.NodeName != cur.Spec.NodeName || (old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) ||
 		old.Generation != cur.Generation || old.UID != cur.UID
+}
+
+// onLoop runs fn on the engine loop and waits for it.
+func (c *Cluster) onLoop(fn func()) {
+	done := make(chan struct{})
+	c.Loop.Post(func() {
+		defer close(done)
+		fn()
+	})
+	<-done
 }

@@ -76,7 +76,8 @@ func (c *Cluster) Apply(manifest []byte, ns string) ([]string, error) {
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
 	for {
 		var raw map[string]any
-		if err := dec.Decode(&raw); err != nil {
+		var err error
+		if err = dec.Decode(&raw); err != nil {
 			if errors.Is(err, io.EOF) {
 				break
 			}
@@ -86,7 +87,8 @@ func (c *Cluster) Apply(manifest []byte, ns string) ([]string, error) {
 			continue
 		}
 		data, _ := yaml.Marshal(raw)
-		line, err := c.applyOne(data, ns)
+		var line string
+		c.onLoop(func() { line, err = c.applyOne(data, ns) })
 		if err != nil {
 			return lines, err
 		}
@@ -182,7 +184,8 @@ func (c *Cluster) List(k *kinds.Kind, ns string) []runtime.Object {
 
 // Delete deletes an object as `kubectl delete` would (background cascade).
 func (c *Cluster) Delete(k *kinds.Kind, ns, name string) error {
-	_, _, err := c.API.Delete(c.ctx(), k, ns, name, &metav1.DeleteOptions{})
+	var err error
+	c.onLoop(func() { _, _, err = c.API.Delete(c.ctx(), k, ns, name, &metav1.DeleteOptions{}) })
 	return err
 }
 

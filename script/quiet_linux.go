@@ -39,7 +39,7 @@ func sampleProcess(pid int) procSample {
 		if len(f) < 13 {
 			continue
 		}
-		if f[0] != "S" && f[0] != "D" && f[0] != "I" {
+		if f[0] != "S" {
 			s.sleeping = false
 		}
 		ut, _ := strconv.ParseUint(f[11], 10, 64)

@@ -171,6 +171,15 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
+// waitStreamsClosed lets the server notice that the previous command's
+// watches are gone, so open streams always belong to the running command.
+func (r *Runner) waitStreamsClosed() {
+	deadline := time.Now().Add(2 * time.Second)
+	for r.Cluster.HTTP.ActiveStreams() > 0 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 func isAssignment(w string) bool {
 	i := strings.IndexByte(w, '=')
 	if i <= 0 {
@@ -198,6 +207,7 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env [
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
+	r.waitStreamsClosed()
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(r.Out, "kubectl: %v\n", err)
 		return false

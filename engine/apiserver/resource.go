@@ -219,7 +219,8 @@ func (s *Server) serveCreate(w http.ResponseWriter, r *http.Request, ri *request
 		return
 	}
 	warn(w, warnings)
-	out, err := s.API.Create(r.Context(), k, ri.Namespace, obj, o)
+	var out runtime.Object
+	s.write(func() { out, err = s.API.Create(r.Context(), k, ri.Namespace, obj, o) })
 	if err != nil {
 		writeError(w, err)
 		return
@@ -235,7 +236,8 @@ func (s *Server) serveUpdate(w http.ResponseWriter, r *http.Request, ri *request
 		return
 	}
 	warn(w, warnings)
-	out, err := s.API.Update(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, obj, o)
+	var out runtime.Object
+	s.write(func() { out, err = s.API.Update(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, obj, o) })
 	if err != nil {
 		writeError(w, err)
 		return
@@ -250,7 +252,8 @@ func (s *Server) servePatch(w http.ResponseWriter, r *http.Request, ri *requestI
 		return
 	}
 	pt := types.PatchType(mediaType(r.Header.Get("Content-Type")))
-	out, err := s.API.Patch(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, pt, data, writeOptions(r))
+	var out runtime.Object
+	s.write(func() { out, err = s.API.Patch(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, pt, data, writeOptions(r)) })
 	if err != nil {
 		writeError(w, err)
 		return
@@ -290,7 +293,9 @@ func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, ri *request
 		writeError(w, err)
 		return
 	}
-	obj, gone, err := s.API.Delete(r.Context(), k, ri.Namespace, ri.Name, opts)
+	var obj runtime.Object
+	var gone bool
+	s.write(func() { obj, gone, err = s.API.Delete(r.Context(), k, ri.Namespace, ri.Name, opts) })
 	if err != nil {
 		writeError(w, err)
 		return
@@ -322,7 +327,8 @@ func (s *Server) serveDeleteCollection(w http.ResponseWriter, r *http.Request, r
 	var deleted []runtime.Object
 	for _, obj := range objs {
 		m, _ := meta.Accessor(obj)
-		out, _, err := s.API.Delete(r.Context(), k, m.GetNamespace(), m.GetName(), opts)
+		var out runtime.Object
+		s.write(func() { out, _, err = s.API.Delete(r.Context(), k, m.GetNamespace(), m.GetName(), opts) })
 		if err != nil && !apierrors.IsNotFound(err) {
 			writeError(w, err)
 			return
@@ -384,7 +390,8 @@ func (s *Server) serveScale(w http.ResponseWriter, r *http.Request, ri *requestI
 			writeError(w, err)
 			return
 		}
-		updated, err := s.API.Update(r.Context(), k, ri.Namespace, ri.Name, "", withReplicas(obj, next.Spec.Replicas), writeOptions(r))
+		var updated runtime.Object
+		s.write(func() { updated, err = s.API.Update(r.Context(), k, ri.Namespace, ri.Name, "", withReplicas(obj, next.Spec.Replicas), writeOptions(r)) })
 		if err != nil {
 			writeError(w, err)
 			return
@@ -412,7 +419,9 @@ func (s *Server) serveBinding(w http.ResponseWriter, r *http.Request, ri *reques
 		writeError(w, err)
 		return
 	}
-	if err := s.API.Bind(ri.Namespace, ri.Name, b.Target.Name); err != nil {
+	var err error
+	s.write(func() { err = s.API.Bind(ri.Namespace, ri.Name, b.Target.Name) })
+	if err != nil {
 		writeError(w, err)
 		return
 	}

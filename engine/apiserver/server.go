@@ -53,6 +53,11 @@ type Server struct {
 	// exec sessions): a script on a manual clock moves time forward only
 	// while a command is waiting on one of them.
 	active atomic.Int64
+	// Serialize, when set, runs every write on the engine's loop, so that
+	// writes from clients and from controllers happen in one order and a
+	// seeded cluster generates the same names and addresses every run.
+	Serialize func(func())
+
 	// lastWrite is when a long-running request last sent something (unix
 	// nanoseconds): a client that was just sent data is not yet waiting.
 	lastWrite atomic.Int64
@@ -200,4 +205,13 @@ func serveEmptyCRDList(w http.ResponseWriter) {
 		"kind": "CustomResourceDefinitionList", "apiVersion": "apiextensions.k8s.io/v1",
 		"metadata": map[string]any{"resourceVersion": "1"}, "items": []any{},
 	})
+}
+
+// write runs a mutation through Serialize.
+func (s *Server) write(fn func()) {
+	if s.Serialize == nil {
+		fn()
+		return
+	}
+	s.Serialize(fn)
 }
