@@ -253,7 +253,9 @@ func (s *Server) servePatch(w http.ResponseWriter, r *http.Request, ri *requestI
 	}
 	pt := types.PatchType(mediaType(r.Header.Get("Content-Type")))
 	var out runtime.Object
-	s.write(func() { out, err = s.API.Patch(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, pt, data, writeOptions(r)) })
+	s.write(func() {
+		out, err = s.API.Patch(r.Context(), k, ri.Namespace, ri.Name, ri.Subresource, pt, data, writeOptions(r))
+	})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -391,7 +393,9 @@ func (s *Server) serveScale(w http.ResponseWriter, r *http.Request, ri *requestI
 			return
 		}
 		var updated runtime.Object
-		s.write(func() { updated, err = s.API.Update(r.Context(), k, ri.Namespace, ri.Name, "", withReplicas(obj, next.Spec.Replicas), writeOptions(r)) })
+		s.write(func() {
+			updated, err = s.API.Update(r.Context(), k, ri.Namespace, ri.Name, "", withReplicas(obj, next.Spec.Replicas), writeOptions(r))
+		})
 		if err != nil {
 			writeError(w, err)
 			return
