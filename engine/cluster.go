@@ -347,3 +347,5 @@ func (c *Cluster) onLoop(fn func()) {
 	})
 	<-done
 }
+
+var storeStatus = store.UpdateOptions{Status: true}

@@ -25,22 +25,55 @@ type Scheduling struct {
 	unschedulable map[string]bool
 	// Last maps a pod key to its latest decision, for "why this node?".
 	Last map[string]scheduler.Decision
-	// infos caches the nodes and their pods for one round of the queue, so
-	// scheduling 1,000 pending pods reads the store once, not 1,000 times.
-	infos []scheduler.NodeInfo
+	// The scheduler's cache, kept from the change stream as kube-scheduler
+	// keeps its own: nodes and the non-terminal pods bound to each. The
+	// objects are the store's (read-only here), so nothing is copied.
+	nodes  map[string]*corev1.Node
+	onNode map[string]*nodePods
+}
+
+type nodePods struct {
+	pods  []*corev1.Pod
+	index map[string]int
+}
+
+func (n *nodePods) put(k string, p *corev1.Pod) {
+	if i, ok := n.index[k]; ok {
+		n.pods[i] = p
+		return
+	}
+	n.index[k] = len(n.pods)
+	n.pods = append(n.pods, p)
+}
+
+func (n *nodePods) remove(k string) {
+	i, ok := n.index[k]
+	if !ok {
+		return
+	}
+	last := len(n.pods) - 1
+	if i != last {
+		moved := n.pods[last]
+		n.pods[i] = moved
+		n.index[key(moved.Namespace, moved.Name)] = i
+	}
+	n.pods[last] = nil
+	n.pods = n.pods[:last]
+	delete(n.index, k)
 }
 
 // NewScheduling returns the scheduler driver.
 func NewScheduling(d Deps) *Scheduling {
-	s := &Scheduling{Deps: d, unschedulable: map[string]bool{}, Last: map[string]scheduler.Decision{}}
+	s := &Scheduling{Deps: d, unschedulable: map[string]bool{}, Last: map[string]scheduler.Decision{},
+		nodes: map[string]*corev1.Node{}, onNode: map[string]*nodePods{}}
 	s.q = NewQueue(d.Loop, s.sync)
-	s.q.BeforeRound = func() { s.infos = nil }
 	return s
 }
 
 // Observe queues new pending pods and wakes unschedulable ones on changes
 // that can free room or add nodes.
 func (s *Scheduling) Observe(c store.Change) {
+	s.cache(c)
 	switch {
 	case is(c, "pods"):
 		pod := c.Object.(*corev1.Pod)
@@ -83,10 +116,7 @@ func (s *Scheduling) sync(k string) {
 		delete(s.unschedulable, k)
 		return
 	}
-	if s.infos == nil {
-		s.infos = s.nodeInfos()
-	}
-	d := scheduler.Schedule(pod, s.infos)
+	d := scheduler.Schedule(pod, s.nodeInfos())
 	s.Last[k] = d
 	if d.Node == "" {
 		first := !s.unschedulable[k]
@@ -105,13 +135,11 @@ func (s *Scheduling) sync(k string) {
 	if err := s.API.Bind(ns, name, d.Node); err != nil {
 		return
 	}
-	for i := range s.infos {
-		if s.infos[i].Node.Name == d.Node {
-			bound := pod.DeepCopy()
-			bound.Spec.NodeName = d.Node
-			s.infos[i].Pods = append(s.infos[i].Pods, bound)
-		}
-	}
+	// Assume the pod on its node at once, as kube-scheduler's cache does:
+	// the next pod in this round must see the room this one took.
+	pod.Spec.NodeName = d.Node
+	s.podsOn(d.Node).put(k, pod)
+
 	if cur, err := s.Store.Get(pk, ns, name); err == nil {
 		s.setScheduled(cur.(*corev1.Pod), corev1.ConditionTrue, "", "")
 	}
@@ -147,22 +175,53 @@ func (s *Scheduling) setScheduled(pod *corev1.Pod, status corev1.ConditionStatus
 	s.Store.Update(kinds.Core("pods"), pod, store.UpdateOptions{Status: true})
 }
 
-// nodeInfos lists nodes with the non-terminal pods bound to each.
-func (s *Scheduling) nodeInfos() []scheduler.NodeInfo {
-	nodes, _ := s.Store.List(kinds.Core("nodes"), store.ListOptions{})
-	pods, _ := s.Store.List(kinds.Core("pods"), store.ListOptions{})
-	byNode := map[string][]*corev1.Pod{}
-	for _, o := range pods {
-		p := o.(*corev1.Pod)
-		if p.Spec.NodeName == "" || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
-			continue
+// cache follows the change stream: nodes, and which pods hold room where.
+func (s *Scheduling) cache(c store.Change) {
+	switch {
+	case is(c, "nodes"):
+		n := c.Object.(*corev1.Node)
+		if c.Type == "DELETED" {
+			delete(s.nodes, n.Name)
+		} else {
+			s.nodes[n.Name] = n
 		}
-		byNode[p.Spec.NodeName] = append(byNode[p.Spec.NodeName], p)
+	case is(c, "pods"):
+		p := c.Object.(*corev1.Pod)
+		k := key(p.Namespace, p.Name)
+		if c.Old != nil {
+			if old := c.Old.(*corev1.Pod); old.Spec.NodeName != "" && old.Spec.NodeName != p.Spec.NodeName {
+				s.podsOn(old.Spec.NodeName).remove(k)
+			}
+		}
+		if p.Spec.NodeName == "" {
+			return
+		}
+		if c.Type == "DELETED" || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			s.podsOn(p.Spec.NodeName).remove(k)
+			return
+		}
+		s.podsOn(p.Spec.NodeName).put(k, p)
 	}
-	out := make([]scheduler.NodeInfo, 0, len(nodes))
-	for _, o := range nodes {
-		n := o.(*corev1.Node)
-		out = append(out, scheduler.NodeInfo{Node: n, Pods: byNode[n.Name]})
+}
+
+func (s *Scheduling) podsOn(node string) *nodePods {
+	n := s.onNode[node]
+	if n == nil {
+		n = &nodePods{index: map[string]int{}}
+		s.onNode[node] = n
+	}
+	return n
+}
+
+// nodeInfos lists nodes, by name, with the non-terminal pods bound to each.
+func (s *Scheduling) nodeInfos() []scheduler.NodeInfo {
+	out := make([]scheduler.NodeInfo, 0, len(s.nodes))
+	for name, n := range s.nodes {
+		var pods []*corev1.Pod
+		if np := s.onNode[name]; np != nil {
+			pods = np.pods
+		}
+		out = append(out, scheduler.NodeInfo{Node: n, Pods: pods})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Node.Name < out[j].Node.Name })
 	return out

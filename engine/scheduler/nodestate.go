@@ -40,8 +40,9 @@ func newNodeState(node *corev1.Node, pods []*corev1.Pod) *nodeState {
 	ns.allowedPods = ns.allocatable[corev1.ResourcePods]
 	delete(ns.allocatable, corev1.ResourcePods)
 	for _, p := range kept {
-		ns.requested.add(podRequests(p, false))
-		ns.nonZeroRequested.add(podRequests(p, true))
+		r := memoRequests(p)
+		ns.requested.add(r.requested)
+		ns.nonZeroRequested.add(r.nonZero)
 		ns.usedPorts = append(ns.usedPorts, podHostPorts(p)...)
 	}
 	return ns

@@ -93,17 +93,17 @@ func copyStatus(stored, next runtime.Object) {
 	}
 }
 
-// unchanged compares two states ignoring the resourceVersion.
-func unchanged(a, b runtime.Object) bool {
-	a2 := a.DeepCopyObject()
-	b2 := b.DeepCopyObject()
-	ma, _ := accessor(a2)
-	mb, _ := accessor(b2)
-	ma.SetResourceVersion("")
-	mb.SetResourceVersion("")
-	ma.SetManagedFields(nil)
-	mb.SetManagedFields(nil)
-	return equality.Semantic.DeepEqual(a2, b2)
+// unchanged compares a stored state with a candidate, ignoring the
+// resourceVersion. The candidate is the store's private copy, so its
+// resourceVersion is borrowed for the comparison instead of copying both.
+func unchanged(stored, next runtime.Object) bool {
+	sm, _ := accessor(stored)
+	nm, _ := accessor(next)
+	rv := nm.GetResourceVersion()
+	nm.SetResourceVersion(sm.GetResourceVersion())
+	same := equality.Semantic.DeepEqual(stored, next)
+	nm.SetResourceVersion(rv)
+	return same
 }
 
 // held reports an object that must stay after deletion was asked for, for a
