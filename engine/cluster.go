@@ -176,6 +176,7 @@ func New(cfg Config) (*Cluster, error) {
 		c.Sched, c.acc, controller.NewEndpoints(d), controller.NewNamespace(d),
 		controller.NewQuota(d), controller.NewVolumes(d),
 	}
+	c.ctrls = append(c.ctrls, controller.Registered(d)...)
 	c.Store.OnChange(func(ch store.Change) { c.Loop.Post(func() { c.dispatch(ch) }) })
 
 	var res []openapi.Resource
