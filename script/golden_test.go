@@ -153,3 +153,5 @@ func itoa(i int) string {
 	b[n] = byte('0' + i)
 	return string(b[n:])
 }
+
+var statusOnly = storeStatus()

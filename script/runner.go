@@ -28,6 +28,9 @@ type Runner struct {
 	Namespace string
 	// Env is added to kubectl's environment.
 	Env []string
+	// MaxWait bounds how much cluster time a command without `timeout` may
+	// wait on the cluster (default one hour).
+	MaxWait time.Duration
 
 	dir        string
 	kubeconfig string
@@ -243,6 +246,12 @@ func (r *Runner) drive(done chan error, limit time.Duration, cancel func(), pid 
 	defer tick.Stop()
 	var last procSample
 	quiet := 0
+	// A command given no timeout that is still waiting after MaxWait of
+	// cluster time (a finalizer nobody removes) would wait forever.
+	maxWait := r.MaxWait
+	if maxWait == 0 {
+		maxWait = time.Hour
+	}
 	for {
 		select {
 		case err := <-done:
@@ -274,11 +283,11 @@ func (r *Runner) drive(done chan error, limit time.Duration, cancel func(), pid 
 			c.Loop.AdvanceTo(start.Add(limit))
 			continue
 		}
-		if !ok {
+		if !ok || (limit == 0 && next.Sub(start) > maxWait) {
 			// Nothing will ever happen: the command would wait forever.
 			cancel()
 			<-done
-			fmt.Fprintln(r.Out, "(kubetour: the command was still waiting, but nothing is left to happen in the cluster; stopped it)")
+			fmt.Fprintln(r.Out, "(kubetour: the command was still waiting, but nothing that would end the wait is going to happen in the cluster; stopped it)")
 			return fmt.Errorf("stuck")
 		}
 		c.Loop.AdvanceTo(next)

@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
+
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/scheduler"
@@ -116,7 +118,7 @@ func (s *Scheduling) sync(k string) {
 		delete(s.unschedulable, k)
 		return
 	}
-	d := scheduler.Schedule(pod, s.nodeInfos())
+	d := scheduler.ScheduleWithVolumes(pod, s.nodeInfos(), s.volumes(pod))
 	s.Last[k] = d
 	if d.Node == "" {
 		first := !s.unschedulable[k]
@@ -225,4 +227,48 @@ func (s *Scheduling) nodeInfos() []scheduler.NodeInfo {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Node.Name < out[j].Node.Name })
 	return out
+}
+
+// volumes is the VolumeBinding plugin's view of a pod: claims must exist
+// and (with no storage class to provision them) be bound, and a bound
+// volume pinned to nodes (a local PersistentVolume) pins the pod.
+func (s *Scheduling) volumes(pod *corev1.Pod) scheduler.Volumes {
+	var v scheduler.Volumes
+	var selectors []*nodeaffinity.NodeSelector
+	for _, vol := range pod.Spec.Volumes {
+		if vol.PersistentVolumeClaim == nil {
+			continue
+		}
+		obj, err := s.Store.Get(kinds.Core("persistentvolumeclaims"), pod.Namespace, vol.PersistentVolumeClaim.ClaimName)
+		if err != nil {
+			v.PreFilter = fmt.Sprintf("persistentvolumeclaim %q not found", vol.PersistentVolumeClaim.ClaimName)
+			return v
+		}
+		pvc := obj.(*corev1.PersistentVolumeClaim)
+		if pvc.Status.Phase != corev1.ClaimBound || pvc.Spec.VolumeName == "" {
+			v.PreFilter = "pod has unbound immediate PersistentVolumeClaims"
+			return v
+		}
+		pvObj, err := s.Store.Get(kinds.Core("persistentvolumes"), "", pvc.Spec.VolumeName)
+		if err != nil {
+			continue
+		}
+		pv := pvObj.(*corev1.PersistentVolume)
+		if pv.Spec.NodeAffinity != nil && pv.Spec.NodeAffinity.Required != nil {
+			if sel, err := nodeaffinity.NewNodeSelector(pv.Spec.NodeAffinity.Required); err == nil {
+				selectors = append(selectors, sel)
+			}
+		}
+	}
+	if len(selectors) > 0 {
+		v.NodeOK = func(n *corev1.Node) bool {
+			for _, sel := range selectors {
+				if !sel.Match(n) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return v
 }

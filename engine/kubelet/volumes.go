@@ -74,10 +74,16 @@ func (k *Kubelet) volumeFor(st *podState, v *corev1.Volume) (*runtime.Volume, ma
 			return nil, nil, fmt.Errorf("MountVolume.SetUp failed for volume %q : %v", v.Name, err)
 		}
 		pv := pvObj.(*corev1.PersistentVolume)
-		if pv.Spec.HostPath != nil {
-			// A hostPath PV is the node's folder: the data lives on the
-			// node the pod runs on, as the course shows.
-			p := path.Clean(pv.Spec.HostPath.Path)
+		if pv.Spec.HostPath != nil || pv.Spec.Local != nil {
+			// A hostPath or local PV is the node's folder: the data lives
+			// on the node the pod runs on, as the course shows.
+			src := ""
+			if pv.Spec.HostPath != nil {
+				src = pv.Spec.HostPath.Path
+			} else {
+				src = pv.Spec.Local.Path
+			}
+			p := path.Clean(src)
 			return &runtime.Volume{ID: "hostpath/" + pod.Spec.NodeName + p, Kind: runtime.VolumeNode, Node: pod.Spec.NodeName, Path: p}, nil, nil
 		}
 		return &runtime.Volume{ID: "pv/" + pv.Name, Kind: runtime.VolumeCluster}, nil, nil

@@ -20,6 +20,27 @@ import (
 //     SchedulingGated.
 //   - there are no nodes at all.
 func Schedule(pod *corev1.Pod, nodes []NodeInfo) Decision {
+	return ScheduleWithVolumes(pod, nodes, Volumes{})
+}
+
+// Volumes is what the VolumeBinding plugin knows of a pod's claims.
+type Volumes struct {
+	// PreFilter, when set, fails every node with this message (a claim
+	// that is missing or not yet bound).
+	PreFilter string
+	// NodeOK reports whether the pod's bound volumes can be used on a node
+	// (PersistentVolume nodeAffinity); nil means anywhere.
+	NodeOK func(*corev1.Node) bool
+}
+
+// PluginVolumeBinding names the volume plugin in verdicts.
+const PluginVolumeBinding = "VolumeBinding"
+
+const reasonVolumeNodeConflict = "node(s) had volume node affinity conflict"
+
+// ScheduleWithVolumes is Schedule with the VolumeBinding plugin's view of
+// the pod's PersistentVolumeClaims.
+func ScheduleWithVolumes(pod *corev1.Pod, nodes []NodeInfo, vols Volumes) Decision {
 	if pod.Spec.NodeName != "" {
 		d := Decision{Node: pod.Spec.NodeName}
 		d.EN, d.KO = explainBound(pod)
@@ -54,6 +75,9 @@ func Schedule(pod *corev1.Pod, nodes []NodeInfo) Decision {
 	if restricted && pinned.Len() == 0 {
 		preFilterMsg = reasonConflict
 	}
+	if vols.PreFilter != "" {
+		preFilterMsg = vols.PreFilter
+	}
 
 	for i, n := range states {
 		verdicts[i].Node = n.node.Name
@@ -68,6 +92,13 @@ func Schedule(pod *corev1.Pod, nodes []NodeInfo) Decision {
 			verdicts[i].Filters = []FilterResult{failedResult(PluginNodeAffinity, st)}
 		default:
 			verdicts[i].Filters, st = runFilters(c, n)
+			// VolumeBinding runs after the resource filters, as in the
+			// default profile.
+			if st.ok() && vols.NodeOK != nil && !vols.NodeOK(n.node) {
+				st = status{reasons: []string{reasonVolumeNodeConflict}, unresolvable: true,
+					detail: "a PersistentVolume of this pod is pinned to other nodes"}
+				verdicts[i].Filters = append(verdicts[i].Filters, failedResult(PluginVolumeBinding, st))
+			}
 		}
 		if st.ok() {
 			verdicts[i].Feasible = true

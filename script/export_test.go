@@ -1,0 +1,5 @@
+package script_test
+
+import "kubetour/engine/store"
+
+func storeStatus() store.UpdateOptions { return store.UpdateOptions{Status: true} }
