@@ -279,3 +279,29 @@ spec: {containers: [{name: c, image: kubetm/app}]}
 		t.Fatalf("load balancing across both pods: %v", seen)
 	}
 }
+
+func TestEventsExpireAfterAnHour(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: kubetm/app}\n")
+	c.Advance(5 * time.Second)
+	count := func() int {
+		n := 0
+		for _, o := range c.List(kinds.Core("events"), "default") {
+			if o.(*corev1.Event).InvolvedObject.Name == "p" {
+				n++
+			}
+		}
+		return n
+	}
+	if count() == 0 {
+		t.Fatal("no events recorded for the pod")
+	}
+	c.Advance(30 * time.Minute)
+	if count() == 0 {
+		t.Fatal("events expired too early")
+	}
+	c.Advance(40 * time.Minute)
+	if n := count(); n != 0 {
+		t.Fatalf("%d events outlived the one-hour TTL", n)
+	}
+}

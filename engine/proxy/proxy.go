@@ -130,6 +130,9 @@ func (p *Proxy) Dial(ctx context.Context, addr string) (net.Conn, error) {
 		return nil, err
 	}
 	if svc == nil {
+		if target, ok := p.hostPort(host, int32(port)); ok {
+			return p.Runtime.Dial(ctx, target)
+		}
 		return p.Runtime.Dial(ctx, addr)
 	}
 	backends := p.readyEndpoints(svc, sp)
@@ -184,4 +187,38 @@ func (p *Proxy) isNodeIP(host string) bool {
 		}
 	}
 	return false
+}
+
+// hostPort finds the pod that publishes port on the node with address
+// host (a container's hostPort, as DaemonSets often use), and returns the
+// pod address to reach it at.
+func (p *Proxy) hostPort(host string, port int32) (string, bool) {
+	node := ""
+	nodes, _ := p.Store.List(kinds.Core("nodes"), store.ListOptions{})
+	for _, o := range nodes {
+		n := o.(*corev1.Node)
+		for _, a := range n.Status.Addresses {
+			if a.Address == host {
+				node = n.Name
+			}
+		}
+	}
+	if node == "" {
+		return "", false
+	}
+	pods, _ := p.Store.List(kinds.Core("pods"), store.ListOptions{})
+	for _, o := range pods {
+		pod := o.(*corev1.Pod)
+		if pod.Spec.NodeName != node || pod.Status.PodIP == "" || pod.DeletionTimestamp != nil {
+			continue
+		}
+		for _, c := range pod.Spec.Containers {
+			for _, cp := range c.Ports {
+				if cp.HostPort == port && (cp.Protocol == "" || cp.Protocol == corev1.ProtocolTCP) {
+					return net.JoinHostPort(pod.Status.PodIP, strconv.Itoa(int(cp.ContainerPort))), true
+				}
+			}
+		}
+	}
+	return "", false
 }

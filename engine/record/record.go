@@ -105,7 +105,9 @@ func (r *Recorder) writeEvent(d Decision) {
 	// client-go recorder's aggregation does.
 	h := sha256.Sum256([]byte(string(m.GetUID()) + "\x00" + d.FieldPath + "\x00" + d.Reason + "\x00" + d.Message))
 	akey := hex.EncodeToString(h[:8])
-	if r.seen == nil {
+	if r.seen == nil || len(r.seen) > 20000 {
+		// Forget old aggregation keys wholesale; at worst a repeat starts a
+		// new Event instead of counting on an old one.
 		r.seen = map[string]string{}
 	}
 	if name, ok := r.seen[akey]; ok {
