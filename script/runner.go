@@ -1,7 +1,6 @@
 package script
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -164,13 +163,17 @@ func (r *Runner) sleep(d time.Duration) {
 // syncWriter serialises writes from kubectl's stdout and stderr, which
 // share one destination as in a terminal.
 type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer
+	last byte // the last byte written, to end a transcript line cleanly
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(p) > 0 {
+		s.last = p[len(p)-1]
+	}
 	return s.w.Write(p)
 }
 
@@ -204,8 +207,9 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env [
 		"KUBERC=off", "KUBECTL_KUBERC=false", "NO_COLOR=1", "HOME="+r.dir)
 	cmd.Env = append(cmd.Env, r.Env...)
 	cmd.Env = append(cmd.Env, env...)
-	var out bytes.Buffer
-	w := &syncWriter{w: &out}
+	// Output goes straight through, so a watch or a followed log shows
+	// each line as it comes, as in a terminal.
+	w := &syncWriter{w: r.Out}
 	cmd.Stdout, cmd.Stderr = w, w
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
@@ -218,9 +222,7 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env [
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	err := r.drive(done, limit, cancel, cmd.Process.Pid)
-	b := out.Bytes()
-	r.Out.Write(b)
-	if len(b) > 0 && b[len(b)-1] != '\n' {
+	if w.last != 0 && w.last != '\n' {
 		// A terminal would show the next prompt on the same line; the
 		// transcript starts the next command on its own.
 		r.Out.Write([]byte("\n"))
