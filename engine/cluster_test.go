@@ -305,3 +305,97 @@ func TestEventsExpireAfterAnHour(t *testing.T) {
 		t.Fatalf("%d events outlived the one-hour TTL", n)
 	}
 }
+
+func TestInitContainersRunFirst(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: init}
+spec:
+  initContainers:
+  - name: setup
+    image: busybox
+    command: ["sh", "-c", "sleep 3"]
+  containers:
+  - name: app
+    image: kubetm/app
+`)
+	c.Advance(3 * time.Second)
+	p := pod(t, c, "default", "init")
+	if w := p.Status.ContainerStatuses[0].State.Waiting; w == nil || w.Reason != "PodInitializing" {
+		t.Fatalf("main container waits for init: %+v", p.Status.ContainerStatuses[0].State)
+	}
+	if p.Status.InitContainerStatuses[0].State.Running == nil {
+		t.Fatalf("init container runs: %+v", p.Status.InitContainerStatuses[0].State)
+	}
+	c.Advance(5 * time.Second) // the init container ends, then the app's image is pulled
+	p = pod(t, c, "default", "init")
+	if p.Status.Phase != corev1.PodRunning || p.Status.InitContainerStatuses[0].State.Terminated == nil ||
+		p.Status.InitContainerStatuses[0].State.Terminated.Reason != "Completed" {
+		t.Fatalf("after init: %s %+v", p.Status.Phase, p.Status.InitContainerStatuses[0].State)
+	}
+}
+
+func TestTwoContainersOnOnePortConflict(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: clash}
+spec:
+  containers:
+  - {name: one, image: kubetm/p8000, ports: [{containerPort: 8000}]}
+  - {name: two, image: kubetm/p8000, ports: [{containerPort: 8000}]}
+`)
+	c.Advance(5 * time.Second)
+	p := pod(t, c, "default", "clash")
+	one, two := p.Status.ContainerStatuses[0], p.Status.ContainerStatuses[1]
+	if one.State.Running == nil {
+		t.Fatalf("first container keeps its port: %+v", one.State)
+	}
+	if two.RestartCount == 0 && two.State.Terminated == nil {
+		t.Fatalf("second container fails on the taken port: %+v", two)
+	}
+	var logs bytes.Buffer
+	c.Logs(context.Background(), "default", "clash", &corev1.PodLogOptions{Container: "two", Previous: two.RestartCount > 0}, &logs)
+	if !strings.Contains(logs.String(), "address already in use") {
+		t.Fatalf("the failure says why: %q", logs.String())
+	}
+}
+
+func TestLivenessProbeRestartsUnhealthyApp(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: live}
+spec:
+  containers:
+  - name: app
+    image: kubetm/app
+    livenessProbe:
+      httpGet: {path: /health, port: 8080}
+      periodSeconds: 5
+      failureThreshold: 2
+`)
+	c.Advance(5 * time.Second)
+	p := pod(t, c, "default", "live")
+	if _, err := c.Curl(context.Background(), "default", "http://"+p.Status.PodIP+":8080/status500", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(12 * time.Second)
+	p = pod(t, c, "default", "live")
+	if p.Status.ContainerStatuses[0].RestartCount != 1 {
+		t.Fatalf("liveness failures restart the container: %+v", p.Status.ContainerStatuses[0])
+	}
+	found := false
+	for _, e := range c.History() {
+		if e.Reason == "Unhealthy" && strings.Contains(e.Message, "Liveness probe failed: HTTP probe failed with statuscode: 500") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no Unhealthy event with the probe's failure")
+	}
+}
