@@ -399,3 +399,28 @@ spec:
 		t.Fatal("no Unhealthy event with the probe's failure")
 	}
 }
+
+func TestTimeControlOnWallClock(t *testing.T) {
+	c, err := New(Config{Seed: 1, NewRuntime: SimRuntime, NoSystemPods: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	c.Pause()
+	before := c.Now()
+	apply(t, c, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: kubetm/init, command: [sh, -c, 'sleep 3600']}\n")
+	if !c.Now().Equal(before) {
+		t.Fatal("paused clock moved")
+	}
+	c.Step(time.Hour + time.Minute)
+	if got := c.Now().Sub(before); got < time.Hour+time.Minute {
+		t.Fatalf("step moved time by %v", got)
+	}
+	p := pod(t, c, "default", "p")
+	if p.Status.Phase != corev1.PodRunning || p.Status.ContainerStatuses[0].RestartCount != 1 {
+		t.Fatalf("an hour-long sleep ended and restarted during the step: %s %+v", p.Status.Phase, p.Status.ContainerStatuses[0])
+	}
+}
