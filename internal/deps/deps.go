@@ -3,6 +3,11 @@
 package deps
 
 import (
+	_ "github.com/charmbracelet/bubbles/viewport"
+	_ "github.com/charmbracelet/bubbletea"
+	_ "github.com/charmbracelet/lipgloss"
+	_ "github.com/charmbracelet/x/exp/teatest"
+	_ "github.com/docker/docker/client"
 	_ "github.com/evanphx/json-patch"
 	_ "github.com/gorilla/websocket"
 	_ "github.com/robfig/cron/v3"
