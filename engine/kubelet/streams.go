@@ -172,3 +172,26 @@ func (k *Kubelet) PodAttach(ctx context.Context, ns, name, container string, s a
 	}
 	return a.Attach(ctx, t.id, runtime.ExecOptions{Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr, TTY: s.TTY, Resize: s.Resize})
 }
+
+// Isolation reports the namespace and cgroup facts of a pod's sandbox.
+func (k *Kubelet) Isolation(ctx context.Context, ns, name string) (*runtime.Isolation, error) {
+	var sandboxID string
+	var err error
+	k.onLoop(func() {
+		obj, gerr := k.store.Get(kinds.Core("pods"), ns, name)
+		if gerr != nil {
+			err = gerr
+			return
+		}
+		st := k.pods[obj.(*corev1.Pod).UID]
+		if st == nil || st.sandboxID == "" {
+			err = badRequest("pod %s has no running sandbox", name)
+			return
+		}
+		sandboxID = st.sandboxID
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k.cfg.Runtime.Isolation(ctx, sandboxID)
+}
