@@ -83,6 +83,9 @@ type Cluster struct {
 	Kubelet *kubelet.Kubelet
 	Proxy   *proxy.Proxy
 	Sched   *controller.Scheduling
+	// Metrics is the in-process metrics-server (nil on a runtime that
+	// reports no usage).
+	Metrics *apiserver.MetricsServer
 	ctrls   []controller.Controller
 	acc     *controller.Accounts
 
@@ -177,6 +180,17 @@ func New(cfg Config) (*Cluster, error) {
 		controller.NewQuota(d), controller.NewVolumes(d),
 	}
 	c.ctrls = append(c.ctrls, controller.Registered(d)...)
+	// metrics-server's part, in-process: container usage read from the
+	// runtime every 15s, served as metrics.k8s.io (kubectl top) and read
+	// by the HorizontalPodAutoscaler. A runtime that reports no usage
+	// leaves the metrics API unserved, as a cluster without metrics-server.
+	var rm controller.ResourceMetrics
+	if u, ok := cfg.Runtime.(apiserver.ContainerUsage); ok {
+		c.Metrics = apiserver.NewMetricsServer(c.Store, u, clk.Now)
+		c.Metrics.Start(func(d time.Duration, fn func()) { c.Loop.After(d, fn) })
+		rm = c.Metrics
+	}
+	c.ctrls = append(c.ctrls, controller.NewHPA(d, rm))
 	c.Store.OnChange(func(ch store.Change) { c.Loop.Post(func() { c.dispatch(ch) }) })
 
 	var res []openapi.Resource
@@ -188,7 +202,8 @@ func New(cfg Config) (*Cluster, error) {
 		res = append(res, r)
 	}
 	c.HTTP = apiserver.NewServer(c.API, c.Kubelet, openapi.New(res))
-	c.HTTP.Serialize = c.onLoop
+	c.HTTP.Serialize = c.onLoopIdle
+	c.HTTP.Metrics = c.Metrics
 	return c, nil
 }
 
@@ -350,3 +365,15 @@ func (c *Cluster) onLoop(fn func()) {
 }
 
 var storeStatus = store.UpdateOptions{Status: true}
+
+// onLoopIdle runs fn on the loop once everything already set in motion has
+// run, and waits: client writes then happen in an order that does not
+// depend on how fast the controllers reacted to the previous one.
+func (c *Cluster) onLoopIdle(fn func()) {
+	done := make(chan struct{})
+	c.Loop.PostIdle(func() {
+		defer close(done)
+		fn()
+	})
+	<-done
+}

@@ -88,7 +88,7 @@ func (c *Cluster) Apply(manifest []byte, ns string) ([]string, error) {
 		}
 		data, _ := yaml.Marshal(raw)
 		var line string
-		c.onLoop(func() { line, err = c.applyOne(data, ns) })
+		c.onLoopIdle(func() { line, err = c.applyOne(data, ns) })
 		if err != nil {
 			return lines, err
 		}
@@ -185,7 +185,7 @@ func (c *Cluster) List(k *kinds.Kind, ns string) []runtime.Object {
 // Delete deletes an object as `kubectl delete` would (background cascade).
 func (c *Cluster) Delete(k *kinds.Kind, ns, name string) error {
 	var err error
-	c.onLoop(func() { _, _, err = c.API.Delete(c.ctx(), k, ns, name, &metav1.DeleteOptions{}) })
+	c.onLoopIdle(func() { _, _, err = c.API.Delete(c.ctx(), k, ns, name, &metav1.DeleteOptions{}) })
 	return err
 }
 

@@ -22,7 +22,11 @@ type Loop struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	work    []func()
-	timers  timerHeap
+	// idleWork runs only when nothing else is queued, running off-loop or
+	// due: writes from API clients wait until the consequences of earlier
+	// writes have settled, so their order never depends on timing.
+	idleWork []func()
+	timers   timerHeap
 	seq     uint64
 	running bool // a function is executing right now
 	// inflight counts work running off the loop (Go) whose result has not
@@ -79,6 +83,14 @@ func (l *Loop) Go(work func() func()) {
 		}()
 		done = work()
 	}()
+}
+
+// PostIdle queues fn to run once the loop has nothing else to do.
+func (l *Loop) PostIdle(fn func()) {
+	l.mu.Lock()
+	l.idleWork = append(l.idleWork, fn)
+	l.mu.Unlock()
+	l.poke()
 }
 
 // Timer identifies a pending After call.
@@ -178,13 +190,20 @@ func (l *Loop) next() (fn func(), wait time.Duration, ok bool) {
 		l.running = true
 		return fn, 0, true
 	}
+	if len(l.timers) > 0 && !l.timers[0].at.After(l.clock.Now()) {
+		t := heap.Pop(&l.timers).(*timer)
+		l.running = true
+		return t.fn, 0, true
+	}
+	if len(l.idleWork) > 0 && l.inflight == 0 {
+		fn = l.idleWork[0]
+		l.idleWork[0] = nil
+		l.idleWork = l.idleWork[1:]
+		l.running = true
+		return fn, 0, true
+	}
 	if len(l.timers) > 0 {
 		now := l.clock.Now()
-		if !l.timers[0].at.After(now) {
-			t := heap.Pop(&l.timers).(*timer)
-			l.running = true
-			return t.fn, 0, true
-		}
 		if d, real := l.clock.WallDelay(l.timers[0].at.Sub(now)); real {
 			if d < time.Millisecond {
 				d = time.Millisecond
@@ -215,7 +234,7 @@ func (l *Loop) exec(fn func()) {
 
 // idleLocked reports that nothing is queued, running or due.
 func (l *Loop) idleLocked() bool {
-	if l.running || len(l.work) > 0 || l.inflight > 0 {
+	if l.running || len(l.work) > 0 || l.inflight > 0 || len(l.idleWork) > 0 {
 		return false
 	}
 	return len(l.timers) == 0 || l.timers[0].at.After(l.clock.Now())

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +55,27 @@ func TestPanicIsReportedAndLoopContinues(t *testing.T) {
 	l.WaitIdle()
 	if !ran || reported == "" {
 		t.Fatalf("ran=%v reported=%q", ran, reported)
+	}
+}
+
+func TestPostIdleWaitsForEverythingElse(t *testing.T) {
+	l := New(clock.NewManual(time.Unix(0, 0)))
+	go l.Run()
+	defer l.Stop()
+	var order []string
+	gate := make(chan struct{})
+	l.Post(func() {
+		order = append(order, "work")
+		// Work that itself posts more work, and off-loop work whose
+		// result arrives later: the idle task must wait for all of it.
+		l.Post(func() { order = append(order, "follow-up") })
+		l.Go(func() func() { <-gate; return func() { order = append(order, "off-loop result") } })
+	})
+	l.PostIdle(func() { order = append(order, "idle") })
+	close(gate)
+	l.WaitIdle()
+	want := "work,follow-up,off-loop result,idle"
+	if got := strings.Join(order, ","); got != want {
+		t.Fatalf("got %s want %s", got, want)
 	}
 }
