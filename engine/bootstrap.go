@@ -191,7 +191,8 @@ func (c *Cluster) systemPods() error {
 			return fmt.Errorf("static pod %s: %w", s.name, err)
 		}
 	}
-	// kube-proxy: one pod per node (a DaemonSet), on the host network.
+	// kube-proxy: one pod per node (a DaemonSet), on the host network; it
+	// tolerates every taint, so it runs on the control-plane node too.
 	dsk, _ := kinds.ByResource("apps", "daemonsets")
 	ds := &appsv1.DaemonSet{
 		ObjectMeta: metav1.ObjectMeta{Name: "kube-proxy", Namespace: "kube-system", Labels: map[string]string{"k8s-app": "kube-proxy"}},
@@ -205,22 +206,10 @@ func (c *Cluster) systemPods() error {
 			},
 		},
 	}
-	out, err := c.API.Create(c.ctx(), dsk, "kube-system", ds, apiserver.WriteOptions{Internal: true})
-	if err != nil {
+	// The DaemonSet controller creates its pods, one per node, as soon as
+	// the loop runs; the scheduler binds them through their node affinity.
+	if _, err := c.API.Create(c.ctx(), dsk, "kube-system", ds, apiserver.WriteOptions{Internal: true}); err != nil {
 		return fmt.Errorf("kube-proxy daemonset: %w", err)
-	}
-	ds = out.(*appsv1.DaemonSet)
-	for _, n := range c.cfg.Nodes {
-		t := true
-		pod := &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{GenerateName: "kube-proxy-", Namespace: "kube-system", Labels: map[string]string{"k8s-app": "kube-proxy", "pod-template-generation": "1"},
-				OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "DaemonSet", Name: ds.Name, UID: ds.UID, Controller: &t, BlockOwnerDeletion: &t}}},
-			Spec: *ds.Spec.Template.Spec.DeepCopy(),
-		}
-		pod.Spec.NodeName = n.Name
-		if _, err := c.API.Create(c.ctx(), pk, "kube-system", pod, apiserver.WriteOptions{Internal: true}); err != nil {
-			return fmt.Errorf("kube-proxy pod: %w", err)
-		}
 	}
 	return c.coreDNS()
 }
@@ -237,14 +226,16 @@ func cpuFor(component string) string {
 	return "100m"
 }
 
-// coreDNS creates the CoreDNS Deployment's two pods (on any node; they
-// tolerate the control-plane taint, as kubeadm's manifest does).
+// coreDNS creates the CoreDNS Deployment (two replicas on any node; they
+// tolerate the control-plane taint, as kubeadm's manifest does). The
+// Deployment controller makes its ReplicaSet, named after the template's
+// hash, and the ReplicaSet controller its pods, as on a kubeadm cluster:
+// the same template always gives the same names.
 func (c *Cluster) coreDNS() error {
 	depk, _ := kinds.ByResource("apps", "deployments")
-	rsk, _ := kinds.ByResource("apps", "replicasets")
 	labels := map[string]string{"k8s-app": "kube-dns"}
 	tmpl := corev1.PodTemplateSpec{
-		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"k8s-app": "kube-dns", "pod-template-hash": "66bc5c9577"}},
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"k8s-app": "kube-dns"}},
 		Spec: corev1.PodSpec{PriorityClassName: "system-cluster-critical", DNSPolicy: corev1.DNSDefault,
 			NodeSelector: map[string]string{"kubernetes.io/os": "linux"},
 			Tolerations: []corev1.Toleration{{Key: "CriticalAddonsOnly", Operator: corev1.TolerationOpExists},
@@ -256,38 +247,16 @@ func (c *Cluster) coreDNS() error {
 					Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("170Mi")}}}}},
 	}
 	two := int32(2)
+	// kubeadm's CoreDNS rolls one pod at a time (maxUnavailable 1).
+	one := intstr.FromInt32(1)
 	dep := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "coredns", Namespace: "kube-system", Labels: labels,
-			Annotations: map[string]string{"deployment.kubernetes.io/revision": "1"}},
-		Spec: appsv1.DeploymentSpec{Replicas: &two, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tmpl},
+		ObjectMeta: metav1.ObjectMeta{Name: "coredns", Namespace: "kube-system", Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: &two, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tmpl,
+			Strategy: appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDeployment{MaxUnavailable: &one}}},
 	}
-	dep.Spec.Template.Labels = labels
-	out, err := c.API.Create(c.ctx(), depk, "kube-system", dep, apiserver.WriteOptions{Internal: true})
-	if err != nil {
+	if _, err := c.API.Create(c.ctx(), depk, "kube-system", dep, apiserver.WriteOptions{Internal: true}); err != nil {
 		return fmt.Errorf("coredns deployment: %w", err)
-	}
-	dep = out.(*appsv1.Deployment)
-	t := true
-	rs := &appsv1.ReplicaSet{
-		ObjectMeta: metav1.ObjectMeta{Name: "coredns-66bc5c9577", Namespace: "kube-system", Labels: tmpl.Labels,
-			Annotations:     map[string]string{"deployment.kubernetes.io/desired-replicas": "2", "deployment.kubernetes.io/max-replicas": "3", "deployment.kubernetes.io/revision": "1"},
-			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: dep.Name, UID: dep.UID, Controller: &t, BlockOwnerDeletion: &t}}},
-		Spec: appsv1.ReplicaSetSpec{Replicas: &two, Selector: &metav1.LabelSelector{MatchLabels: tmpl.Labels}, Template: tmpl},
-	}
-	out, err = c.API.Create(c.ctx(), rsk, "kube-system", rs, apiserver.WriteOptions{Internal: true})
-	if err != nil {
-		return fmt.Errorf("coredns replicaset: %w", err)
-	}
-	rs = out.(*appsv1.ReplicaSet)
-	for i := 0; i < 2; i++ {
-		pod := &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{GenerateName: rs.Name + "-", Namespace: "kube-system", Labels: tmpl.Labels,
-				OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID, Controller: &t, BlockOwnerDeletion: &t}}},
-			Spec: *tmpl.Spec.DeepCopy(),
-		}
-		if _, err := c.API.Create(c.ctx(), kinds.Core("pods"), "kube-system", pod, apiserver.WriteOptions{Internal: true}); err != nil {
-			return fmt.Errorf("coredns pod: %w", err)
-		}
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func (s *Server) groups() []metav1.APIGroup {
 		idx[gv.Group] = len(out)
 		out = append(out, metav1.APIGroup{Name: gv.Group, Versions: []metav1.GroupVersionForDiscovery{gvd}, PreferredVersion: gvd})
 	}
-	return out
+	return append(out, s.metricsGroups()...) // metrics.k8s.io, see metrics.go
 }
 
 func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request) {

@@ -61,6 +61,10 @@ type Server struct {
 	// lastWrite is when a long-running request last sent something (unix
 	// nanoseconds): a client that was just sent data is not yet waiting.
 	lastWrite atomic.Int64
+
+	// Metrics, when set, serves metrics.k8s.io (metrics.go): the
+	// metrics-server a real cluster aggregates under /apis.
+	Metrics *MetricsServer
 }
 
 // LastStreamWrite is when a watch or followed log last sent data.
@@ -120,6 +124,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case p == "/apis" || p == "/apis/":
 		s.serveGroups(w, r)
+		return
+	case s.Metrics != nil && isMetricsPath(p): // metrics.k8s.io, see metrics.go
+		s.serveMetrics(w, r)
 		return
 	}
 	if gv, ok := discoveryPath(p); ok {
