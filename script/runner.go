@@ -276,7 +276,9 @@ func (r *Runner) drive(done chan error, limit time.Duration, cancel func(), pid 
 		}
 		last = cur
 		quiet++
-		if quiet < 3 {
+		// 150 ms of stillness: longer than the 100 ms polls kubectl's
+		// informers sleep between, so a poller is not taken for a waiter.
+		if quiet < 15 {
 			continue
 		}
 		quiet = 0

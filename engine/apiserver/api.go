@@ -131,7 +131,12 @@ func (a *API) Create(ctx context.Context, k *kinds.Kind, ns string, obj runtime.
 		m.SetUID(types.UID(a.newUID()))
 	}
 	if m.GetName() == "" && m.GetGenerateName() != "" {
-		m.SetName(m.GetGenerateName() + a.suffix())
+		// The base is cut to 58 characters so the name stays within 63.
+		base := m.GetGenerateName()
+		if len(base) > 58 {
+			base = base[:58]
+		}
+		m.SetName(base + a.suffix())
 	}
 	attr := &admission.Attributes{Op: admission.Create, Resource: k.Plural, Namespace: ns, Name: m.GetName(), Object: obj}
 	if err := a.admit(attr); err != nil {

@@ -16,11 +16,12 @@ import (
 
 // controllerRefOf returns the ownerReference marked controller: true, the
 // one that says which controller manages the object (metav1.GetControllerOf).
+// It points into the object's own references, to read, not to change.
 func controllerRefOf(m metav1.Object) *metav1.OwnerReference {
-	for _, r := range m.GetOwnerReferences() {
-		if r.Controller != nil && *r.Controller {
-			r := r
-			return &r
+	refs := m.GetOwnerReferences()
+	for i := range refs {
+		if c := refs[i].Controller; c != nil && *c {
+			return &refs[i]
 		}
 	}
 	return nil
@@ -67,9 +68,10 @@ type podRefManager struct {
 }
 
 // claim returns the pods the owner keeps, and what it changed. pods must
-// be the candidates: owned by this owner or by nobody.
+// be the candidates: owned by this owner or by nobody; orphans in a
+// repeatable order, since they are adopted in that order.
 func (m *podRefManager) claim(pods []*corev1.Pod) ([]*corev1.Pod, []podClaim) {
-	var kept []*corev1.Pod
+	var kept, release []*corev1.Pod
 	var changes []podClaim
 	for _, pod := range pods {
 		match := m.selector.Matches(labels.Set(pod.Labels))
@@ -87,9 +89,7 @@ func (m *podRefManager) claim(pods []*corev1.Pod) ([]*corev1.Pod, []podClaim) {
 			if m.owner.GetDeletionTimestamp() != nil {
 				continue
 			}
-			if out, err := m.release(pod); err == nil {
-				changes = append(changes, podClaim{Pod: out, Released: true})
-			}
+			release = append(release, pod)
 			continue
 		}
 		// An orphan: adopt it if it matches, unless either side is going away.
@@ -111,6 +111,14 @@ func (m *podRefManager) claim(pods []*corev1.Pod) ([]*corev1.Pod, []podClaim) {
 		}
 		kept = append(kept, out)
 		changes = append(changes, podClaim{Pod: out, Adopted: true})
+	}
+	// Released in name order: the writes, and so the resourceVersions, are
+	// the same on every run.
+	rsSortByName(release)
+	for _, pod := range release {
+		if out, err := m.release(pod); err == nil {
+			changes = append(changes, podClaim{Pod: out, Released: true})
+		}
 	}
 	return kept, changes
 }

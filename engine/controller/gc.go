@@ -129,12 +129,12 @@ func (g *GC) Observe(c store.Change) {
 
 func (g *GC) queueOwners(ns string, refs []metav1.OwnerReference) {
 	for _, r := range refs {
-		if ok := ownerKind(r); ok != nil {
+		if k := ownerKind(r); k != nil {
 			ons := ns
-			if !ok.Namespaced {
+			if !k.Namespaced {
 				ons = ""
 			}
-			g.q.Add(gcKey(ok, ons, r.Name))
+			g.q.Add(gcKey(k, ons, r.Name))
 		}
 	}
 }

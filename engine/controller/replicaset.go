@@ -10,11 +10,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"kubetour/engine/kinds"
@@ -22,8 +22,8 @@ import (
 	"kubetour/engine/store"
 )
 
-// burstReplicas caps the pods created or deleted in one sync, as the
-// controller manager's default --concurrent-rs-syncs companion does.
+// burstReplicas caps the pods created or deleted in one sync (upstream's
+// BurstReplicas): a ReplicaSet scaled to thousands gets there over a few.
 const burstReplicas = 500
 
 // Upstream's work queue retries a failed sync after 5ms, doubling up to
@@ -57,11 +57,16 @@ type ReplicaSets struct {
 	// view reads the managed object as a ReplicaSet (a copy, free to change).
 	view func(runtime.Object) *appsv1.ReplicaSet
 	// writeStatus stores a new status on the managed object.
-	writeStatus func(obj runtime.Object, st appsv1.ReplicaSetStatus) error
+	writeStatus func(obj runtime.Object, st appsv1.ReplicaSetStatus) (runtime.Object, error)
 	// terminating: status.terminatingReplicas is served (ReplicaSets only;
 	// the DeploymentReplicaSetTerminatingReplicas gate is on by default).
 	terminating bool
 	failures    map[string]int
+	pods        *rsPodCache
+	// written is the resourceVersion of our last status write per key:
+	// that change tells us nothing new, so it does not wake us (a status
+	// written by anyone else still does).
+	written map[string]string
 }
 
 func init() {
@@ -74,12 +79,11 @@ func NewReplicaSets(d Deps) *ReplicaSets {
 	m := &ReplicaSets{Deps: d, kind: k, gvk: k.GVK, source: "replicaset-controller", terminating: true,
 		noun:     replicaNoun{EN: "ReplicaSet", KO: "레플리카셋", KOSubj: "레플리카셋이"},
 		view:     func(o runtime.Object) *appsv1.ReplicaSet { return o.(*appsv1.ReplicaSet) },
-		failures: map[string]int{}}
-	m.writeStatus = func(o runtime.Object, st appsv1.ReplicaSetStatus) error {
+		failures: map[string]int{}, pods: newRSPodCache(), written: map[string]string{}}
+	m.writeStatus = func(o runtime.Object, st appsv1.ReplicaSetStatus) (runtime.Object, error) {
 		rs := o.(*appsv1.ReplicaSet)
 		rs.Status = st
-		_, err := d.API.Update(d.ctx(), k, rs.Namespace, rs.Name, "status", rs, internal)
-		return err
+		return d.API.Update(d.ctx(), k, rs.Namespace, rs.Name, "status", rs, internal)
 	}
 	m.q = NewQueue(d.Loop, m.sync)
 	return m
@@ -93,8 +97,15 @@ func (m *ReplicaSets) Observe(c store.Change) {
 	switch {
 	case c.Kind == m.kind:
 		ns, name := nsName(c.Object)
-		m.q.Add(key(ns, name))
+		k := key(ns, name)
+		if c.Type == watch.Deleted {
+			delete(m.written, k)
+		} else if rv := m.written[k]; rv != "" && rv == resourceVersionOf(c.Object) {
+			return
+		}
+		m.q.Add(k)
 	case is(c, "pods"):
+		m.pods.observe(c)
 		m.observePod(c)
 	}
 }
@@ -104,6 +115,9 @@ func (m *ReplicaSets) observePod(c store.Change) {
 	var old *corev1.Pod
 	if c.Old != nil {
 		old = c.Old.(*corev1.Pod)
+	}
+	if old != nil && c.Type != watch.Deleted && !rsRelevant(old, pod) {
+		return
 	}
 	cur := controllerRefOf(pod)
 	if old != nil {
@@ -133,6 +147,18 @@ func (m *ReplicaSets) observePod(c store.Change) {
 	}
 }
 
+// rsRelevant tells whether a pod update can change what a sync decides or
+// reports: which pods are claimed (labels, owners), which count (phase,
+// deletion) and the ready and available counts. The kubelet's other
+// status reports (container states, IPs, restarts) cannot, so they wake
+// no ReplicaSet: on a thousand-pod ReplicaSet that is most updates. What
+// else the ranking of victims reads is read at the sync that needs it.
+func rsRelevant(old, cur *corev1.Pod) bool {
+	return !labels.Equals(old.Labels, cur.Labels) || !sameOwnerRefs(old.OwnerReferences, cur.OwnerReferences) ||
+		(old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) || old.Status.Phase != cur.Status.Phase ||
+		podReady(old) != podReady(cur) || !readySince(old).Equal(readySince(cur))
+}
+
 func (m *ReplicaSets) sync(k string) {
 	ns, name := splitKey(k)
 	obj, err := m.Store.Get(m.kind, ns, name)
@@ -146,19 +172,12 @@ func (m *ReplicaSets) sync(k string) {
 		return // an invalid selector matches nothing; validation prevents it
 	}
 	// Candidates are the pods this owner controls and the orphans its
-	// selector matches (FilterPodsByOwner with orphans); the filter runs on
-	// the stored pods, so the others are never copied.
+	// selector matches (FilterPodsByOwner with orphans). They are the
+	// cache's objects: read, never changed.
 	uid := rs.UID
-	objs, _ := m.Store.List(kinds.Core("pods"), store.ListOptions{Namespace: ns, Field: func(o runtime.Object) bool {
-		p := o.(*corev1.Pod)
-		if ref := controllerRefOf(p); ref != nil {
-			return ref.UID == uid
-		}
-		return selector.Matches(labels.Set(p.Labels))
-	}})
+	owned := m.pods.candidates(ns, uid, func(p *corev1.Pod) bool { return selector.Matches(labels.Set(p.Labels)) })
 	var candidates, terminating []*corev1.Pod
-	for _, o := range objs {
-		p := o.(*corev1.Pod)
+	for _, p := range owned {
 		switch {
 		case podActive(p):
 			candidates = append(candidates, p)
@@ -321,23 +340,25 @@ func (m *ReplicaSets) relatedPods(rs *appsv1.ReplicaSet) []*corev1.Pod {
 		return nil
 	}
 	objs, _ := m.Store.List(m.kind, store.ListOptions{Namespace: rs.Namespace})
-	seen := map[types.UID]bool{}
-	var out []*corev1.Pod
+	var sels []labels.Selector
 	for _, o := range objs {
 		other := m.view(o)
 		if ref := controllerRefOf(other); ref == nil || ref.UID != owner.UID {
 			continue
 		}
-		sel, err := metav1.LabelSelectorAsSelector(other.Spec.Selector)
-		if err != nil {
-			continue
+		if sel, err := metav1.LabelSelectorAsSelector(other.Spec.Selector); err == nil {
+			sels = append(sels, sel)
 		}
-		pods, _ := m.Store.List(kinds.Core("pods"), store.ListOptions{Namespace: rs.Namespace, Labels: sel})
-		for _, p := range pods {
-			pod := p.(*corev1.Pod)
-			if !seen[pod.UID] {
-				seen[pod.UID] = true
-				out = append(out, pod)
+	}
+	// One pass over the namespace: a pod counts once however many of the
+	// family select it. Only counts per node come out of this, so the
+	// order does not matter.
+	var out []*corev1.Pod
+	for _, p := range m.pods.byNS[rs.Namespace] {
+		for _, sel := range sels {
+			if sel.Matches(labels.Set(p.Labels)) {
+				out = append(out, p)
+				break
 			}
 		}
 	}
@@ -422,8 +443,12 @@ func (m *ReplicaSets) updateStatus(obj runtime.Object, rs *appsv1.ReplicaSet, st
 	}
 	st.ObservedGeneration = rs.Generation
 	for i := 0; i < 2; i++ {
-		err := m.writeStatus(obj, st)
-		if err == nil || !apierrors.IsConflict(err) {
+		out, err := m.writeStatus(obj, st)
+		if err == nil {
+			m.written[key(rs.Namespace, rs.Name)] = resourceVersionOf(out)
+			return
+		}
+		if !apierrors.IsConflict(err) {
 			return
 		}
 		fresh, err := m.Store.Get(m.kind, rs.Namespace, rs.Name)
@@ -432,6 +457,13 @@ func (m *ReplicaSets) updateStatus(obj runtime.Object, rs *appsv1.ReplicaSet, st
 		}
 		obj = fresh
 	}
+}
+
+func resourceVersionOf(obj runtime.Object) string {
+	if m, err := meta.Accessor(obj); err == nil {
+		return m.GetResourceVersion()
+	}
+	return ""
 }
 
 func equalInt32Ptr(a, b *int32) bool {
@@ -446,7 +478,7 @@ func (m *ReplicaSets) narrateCreated(obj runtime.Object, rs *appsv1.ReplicaSet, 
 		Message: "Created pod: " + pod.Name,
 		EN: fmt.Sprintf("%s %s wants %d pod(s) and had %d, so it created pod %s from its pod template.",
 			m.noun.EN, rs.Name, want, have-1, pod.Name),
-		KO: fmt.Sprintf("%s %s의 원하는 파드 수(replicas)는 %d개인데 %d개뿐이라, 파드 템플릿으로 새 파드(%s)를 만들었습니다.",
+		KO: fmt.Sprintf("%s %s의 원하는 파드 수(replicas)는 %d개인데 현재 %d개라서, 파드 템플릿으로 새 파드(%s)를 만들었습니다.",
 			m.noun.KO, rs.Name, want, have-1, pod.Name),
 		Related: []eventsRef{record.RefOf(pod)},
 		Fields:  map[string]string{"pod": pod.Name, "replicas": strconv.Itoa(want), "current": strconv.Itoa(have)}})

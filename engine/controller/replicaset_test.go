@@ -85,6 +85,12 @@ func (h *rsHarness) observe(cs ...Controller) {
 	}
 }
 
+// syncRS lets the controller see the changes so far, then syncs key.
+func (h *rsHarness) syncRS(m *ReplicaSets, key string) {
+	h.observe(m)
+	m.sync(key)
+}
+
 func (h *rsHarness) decisions(source string) []events.Event {
 	var out []events.Event
 	for _, e := range h.bus.History() {
@@ -183,7 +189,7 @@ func TestReplicaSetCreatesFromTemplate(t *testing.T) {
 	m := NewReplicaSets(h.d)
 	web := map[string]string{"type": "web"}
 	h.create(rsKind, webRS("replica1", 3, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	pods := h.pods()
 	if len(pods) != 3 {
 		t.Fatalf("pods: %d", len(pods))
@@ -204,7 +210,7 @@ func TestReplicaSetCreatesFromTemplate(t *testing.T) {
 	// Status counts what the sync started from; the pods' creation
 	// brings the controller back, as their informer events do upstream.
 	h.observe(m)
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	rs := h.rs("replica1")
 	if rs.Status.Replicas != 3 || rs.Status.FullyLabeledReplicas != 3 || rs.Status.ReadyReplicas != 0 ||
 		rs.Status.ObservedGeneration != 1 || rs.Status.TerminatingReplicas == nil || *rs.Status.TerminatingReplicas != 0 {
@@ -226,7 +232,7 @@ func TestReplicaSetAdoptsMatchingOrphan(t *testing.T) {
 	other.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "ReplicationController", Name: "rc", UID: "rc-uid", Controller: &yes}}
 	h.create(kinds.Core("pods"), other)
 	h.create(rsKind, webRS("replica1", 1, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	if n := len(h.pods()); n != 2 {
 		t.Fatalf("the orphan should be adopted, not a pod created: %d pods", n)
 	}
@@ -256,7 +262,7 @@ func TestReplicaSetDoesNotAdoptWhileDeleting(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.create(kinds.Core("pods"), barePod("pod1", web))
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	if ref := metav1.GetControllerOf(h.pod("pod1")); ref != nil {
 		t.Fatalf("a ReplicaSet being deleted adopted %+v", ref)
 	}
@@ -270,13 +276,13 @@ func TestReplicaSetReleasesPodThatStopsMatching(t *testing.T) {
 	m := NewReplicaSets(h.d)
 	web := map[string]string{"type": "web"}
 	h.create(rsKind, webRS("replica1", 1, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	first := h.pods()[0]
 	first.Labels = map[string]string{"type": "debug"}
 	if _, err := h.d.API.Update(h.d.ctx(), kinds.Core("pods"), "default", first.Name, "", first, internal); err != nil {
 		t.Fatal(err)
 	}
-	m.sync("default/replica1")
+	h.syncRS(m, "default/replica1")
 	if ref := metav1.GetControllerOf(h.pod(first.Name)); ref != nil {
 		t.Fatalf("not released: %+v", ref)
 	}
@@ -299,7 +305,7 @@ func TestReplicaSetMatchExpressions(t *testing.T) {
 		h.create(kinds.Core("pods"), barePod(fmt.Sprintf("p%d", i), l))
 	}
 	h.create(rsKind, webRS("expr", 1, sel, map[string]string{"A": "1"}))
-	m.sync("default/expr")
+	h.syncRS(m, "default/expr")
 	var owned []string
 	for _, p := range h.pods() {
 		if metav1.GetControllerOf(p) != nil {
@@ -316,7 +322,7 @@ func TestReplicaSetScaleDownVictims(t *testing.T) {
 	m := NewReplicaSets(h.d)
 	web := map[string]string{"type": "web"}
 	h.create(rsKind, webRS("web", 4, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	pods := h.pods()
 	// One ready long ago, one ready just now, one running but not ready,
 	// one never scheduled.
@@ -330,7 +336,7 @@ func TestReplicaSetScaleDownVictims(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.clk.Advance(time.Minute)
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	var deleted []string
 	for _, e := range h.decisions("replicaset-controller") {
 		if e.Reason == "SuccessfulDelete" {
@@ -347,7 +353,7 @@ func TestReplicaSetScaleDownVictims(t *testing.T) {
 	if _, err := h.d.API.Update(h.d.ctx(), rsKind, "default", "web", "", rs, internal); err != nil {
 		t.Fatal(err)
 	}
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	// Scheduled pods are deleted gracefully: they stay, Terminating.
 	if h.pod(pods[1].Name).DeletionTimestamp == nil {
 		t.Fatalf("the pod ready for less time should go first")
@@ -427,7 +433,7 @@ func TestReplicaSetQuotaFailedCreate(t *testing.T) {
 		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("2")}}})
 	web := map[string]string{"app": "web"}
 	h.create(rsKind, webRS("web", 5, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	if n := len(h.pods()); n != 2 {
 		t.Fatalf("pods %d", n)
 	}
@@ -465,7 +471,7 @@ func TestReplicaSetQuotaFailedCreate(t *testing.T) {
 	if _, err := h.d.API.Update(h.d.ctx(), rsKind, "default", "web", "", rs, internal); err != nil {
 		t.Fatal(err)
 	}
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	if rs := h.rs("web"); replicaFailure(rs.Status.Conditions) != nil || rs.Status.ObservedGeneration != rs.Generation {
 		t.Fatalf("status %+v", rs.Status)
 	}
@@ -489,9 +495,9 @@ func TestReplicaSetAvailableAfterMinReadySeconds(t *testing.T) {
 	// A hand-made pod with only the selector's labels is adopted but is
 	// not "fully labeled".
 	h.create(kinds.Core("pods"), barePod("partial", web))
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	h.run("partial", "node-1", true, h.clk.Now())
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	st := h.rs("web").Status
 	if st.Replicas != 1 || st.FullyLabeledReplicas != 0 || st.ReadyReplicas != 1 || st.AvailableReplicas != 0 {
 		t.Fatalf("status %+v", st)
@@ -501,7 +507,7 @@ func TestReplicaSetAvailableAfterMinReadySeconds(t *testing.T) {
 		t.Fatalf("requeue after %v", next)
 	}
 	h.clk.Advance(next)
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	if st := h.rs("web").Status; st.AvailableReplicas != 1 {
 		t.Fatalf("available after minReadySeconds: %+v", st)
 	}
@@ -512,18 +518,18 @@ func TestReplicaSetCountsTerminating(t *testing.T) {
 	m := NewReplicaSets(h.d)
 	web := map[string]string{"app": "web"}
 	h.create(rsKind, webRS("web", 1, &metav1.LabelSelector{MatchLabels: web}, web))
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	first := h.pods()[0].Name
 	h.run(first, "node-1", true, h.clk.Now())
 	// Deleted gracefully: it stays, Terminating, and a replacement comes.
 	if _, _, err := h.d.API.Delete(h.d.ctx(), kinds.Core("pods"), "default", first, &metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	if n := len(h.pods()); n != 2 {
 		t.Fatalf("pods %d", n)
 	}
-	m.sync("default/web")
+	h.syncRS(m, "default/web")
 	st := h.rs("web").Status
 	if st.Replicas != 1 || st.TerminatingReplicas == nil || *st.TerminatingReplicas != 1 {
 		t.Fatalf("status %+v", st)
@@ -540,7 +546,7 @@ func TestReplicationControllerEqualitySelector(t *testing.T) {
 	h.create(kinds.Core("replicationcontrollers"), &corev1.ReplicationController{
 		ObjectMeta: metav1.ObjectMeta{Name: "replication1", Namespace: "default"},
 		Spec:       corev1.ReplicationControllerSpec{Replicas: &two, Selector: sel, Template: &tmpl}})
-	m.sync("default/replication1")
+	h.syncRS(m, "default/replication1")
 	pods := h.pods()
 	if len(pods) != 2 {
 		t.Fatalf("pods %d", len(pods))
@@ -552,7 +558,7 @@ func TestReplicationControllerEqualitySelector(t *testing.T) {
 		}
 	}
 	h.observe(m)
-	m.sync("default/replication1")
+	h.syncRS(m, "default/replication1")
 	obj, _ := h.d.Store.Get(kinds.Core("replicationcontrollers"), "default", "replication1")
 	rc := obj.(*corev1.ReplicationController)
 	if rc.Status.Replicas != 2 || rc.Status.FullyLabeledReplicas != 2 || rc.Status.ObservedGeneration != 1 {
@@ -576,5 +582,16 @@ func TestReplicaSetObserveQueuesOwnersAndMatches(t *testing.T) {
 	h.observe(m)
 	if !m.q.pending["default/replica1"] || m.q.pending["default/other"] {
 		t.Fatalf("an orphan queues the ReplicaSets that select it: %v", m.q.pending)
+	}
+}
+
+func TestPodNamePrefix(t *testing.T) {
+	if got := podNamePrefix("replica1"); got != "replica1-" {
+		t.Errorf("prefix %q", got)
+	}
+	// A name at the 253-character limit has no room for the dash.
+	long := strings.Repeat("a", 253)
+	if got := podNamePrefix(long); got != long {
+		t.Errorf("a maximal name keeps no dash: %d chars", len(got))
 	}
 }

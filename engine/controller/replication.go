@@ -23,12 +23,11 @@ func NewReplicationControllers(d Deps) *ReplicaSets {
 	m := &ReplicaSets{Deps: d, kind: k, gvk: k.GVK, source: "replication-controller",
 		noun:     replicaNoun{EN: "ReplicationController", KO: "레플리케이션 컨트롤러", KOSubj: "레플리케이션 컨트롤러가"},
 		view:     func(o runtime.Object) *appsv1.ReplicaSet { return rcAsReplicaSet(o.(*corev1.ReplicationController)) },
-		failures: map[string]int{}}
-	m.writeStatus = func(o runtime.Object, st appsv1.ReplicaSetStatus) error {
+		failures: map[string]int{}, pods: newRSPodCache(), written: map[string]string{}}
+	m.writeStatus = func(o runtime.Object, st appsv1.ReplicaSetStatus) (runtime.Object, error) {
 		rc := o.(*corev1.ReplicationController)
 		rc.Status = rcStatus(st)
-		_, err := d.API.Update(d.ctx(), k, rc.Namespace, rc.Name, "status", rc, internal)
-		return err
+		return d.API.Update(d.ctx(), k, rc.Namespace, rc.Name, "status", rc, internal)
 	}
 	m.q = NewQueue(d.Loop, m.sync)
 	return m

@@ -136,6 +136,8 @@ func maxRestarts(p *corev1.Pod) int32 {
 func podsToDelete(active, related []*corev1.Pod, diff int, now time.Time) []*corev1.Pod {
 	pods := append([]*corev1.Pod(nil), active...)
 	if diff < len(pods) {
+		// By name first, so that equal ranks fall the same way every run.
+		rsSortByName(pods)
 		onNode := map[string]int{}
 		for _, p := range related {
 			if podActive(p) {

@@ -30,6 +30,8 @@ type Recorder struct {
 	seq uint64
 	// seen maps an aggregation key to the event that counts its repeats.
 	seen map[string]string
+	// similar remembers when events of one object and reason happened.
+	similar map[string][]time.Time
 }
 
 // Decision is one explained action.
@@ -47,6 +49,8 @@ type Decision struct {
 	// NoEvent publishes the narration only (decisions Kubernetes does not
 	// record as Events).
 	NoEvent bool
+
+	aggregate string // set when folded into a "combined" event
 }
 
 // RefOf names obj for the narration.
@@ -101,9 +105,32 @@ func (r *Recorder) writeEvent(d Decision) {
 		ns = metav1.NamespaceDefault
 	}
 	now := metav1.NewTime(r.Now().Truncate(time.Second))
+	// Many similar events (same object and reason, different messages)
+	// within ten minutes are folded into one, as client-go's
+	// EventCorrelator does after the tenth.
+	simKey := string(m.GetUID()) + "\x00" + d.FieldPath + "\x00" + d.Reason + "\x00" + d.Type
+	if r.similar == nil || len(r.similar) > 20000 {
+		r.similar = map[string][]time.Time{}
+	}
+	recent := r.similar[simKey][:0:0]
+	for _, t := range r.similar[simKey] {
+		if r.Now().Sub(t) < 10*time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	recent = append(recent, r.Now())
+	r.similar[simKey] = recent
+	if len(recent) > 10 {
+		d.Message = "(combined from similar events): " + d.Message
+		d.aggregate = simKey
+	}
 	// Repeats of the same event are counted on the first one, as the
 	// client-go recorder's aggregation does.
-	h := sha256.Sum256([]byte(string(m.GetUID()) + "\x00" + d.FieldPath + "\x00" + d.Reason + "\x00" + d.Message))
+	aggKey := string(m.GetUID()) + "\x00" + d.FieldPath + "\x00" + d.Reason + "\x00" + d.Message
+	if d.aggregate != "" {
+		aggKey = d.aggregate
+	}
+	h := sha256.Sum256([]byte(aggKey))
 	akey := hex.EncodeToString(h[:8])
 	if r.seen == nil || len(r.seen) > 20000 {
 		// Forget old aggregation keys wholesale; at worst a repeat starts a
@@ -115,6 +142,7 @@ func (r *Recorder) writeEvent(d Decision) {
 			ev := cur.(*corev1.Event)
 			ev.Count++
 			ev.LastTimestamp = now
+			ev.Message = d.Message
 			r.Store.Update(ek, ev, store.UpdateOptions{})
 			return
 		} else if !apierrors.IsNotFound(err) {
