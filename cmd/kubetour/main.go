@@ -9,6 +9,7 @@ import (
 )
 
 func main() {
+	runAppMode() // `kubetour app …`, the in-container modes of the Docker runtime (app.go)
 	// `kubetour kubectl …` is the real kubectl, compiled in. It is handled
 	// before kubetour's own flag parsing so every kubectl flag reaches it.
 	if len(os.Args) > 1 && (os.Args[1] == "kubectl" || os.Args[1] == "k") {

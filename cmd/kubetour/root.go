@@ -21,18 +21,26 @@ func (f *clusterFlags) add(cmd *cobra.Command) {
 
 func newRootCommand() *cobra.Command {
 	var cf clusterFlags
+	var uf uiFlags
 	root := &cobra.Command{
-		Use:           "kubetour",
-		Short:         "Learn Kubernetes on a live mini-cluster, with the real kubectl",
+		Use:   "kubetour",
+		Short: "Learn Kubernetes on a live mini-cluster, with the real kubectl",
+		Long: `Opens the terminal UI on a fresh cluster: a lesson, a console that runs the
+real kubectl, and live views of the objects, of what each controller decided
+and why, of what isolates a pod, and of the nodes. Without a terminal (input
+or output redirected) it runs the plain console instead.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runConsole(cmd.Context(), cf, os.Stdin, os.Stdout, os.Stderr)
+			return runUI(cmd.Context(), cf, uf, "sandbox")
 		},
 	}
 	cf.add(root)
-	root.AddCommand(newScriptCommand(), newKubeconfigCommand(), newSandboxCommand())
+	uf.add(root)
+	root.AddCommand(newScriptCommand(), newKubeconfigCommand(), newSandboxCommand(), newConsoleCommand())
+	root.AddCommand(newLessonsCommand())
+	root.AddCommand(newProgressCommand())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
@@ -40,9 +48,27 @@ func newRootCommand() *cobra.Command {
 
 func newSandboxCommand() *cobra.Command {
 	var cf clusterFlags
+	var uf uiFlags
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "A free cluster to experiment in, with no lesson",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUI(cmd.Context(), cf, uf, "sandbox")
+		},
+	}
+	cf.add(cmd)
+	uf.add(cmd)
+	return cmd
+}
+
+// newConsoleCommand is the plain line console: for terminals the UI
+// cannot draw on, screen readers, and piping commands in.
+func newConsoleCommand() *cobra.Command {
+	var cf clusterFlags
+	cmd := &cobra.Command{
+		Use:   "console",
+		Short: "A plain line-by-line console on a fresh cluster (no terminal UI)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConsole(cmd.Context(), cf, os.Stdin, os.Stdout, os.Stderr)
