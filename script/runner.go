@@ -27,6 +27,9 @@ type Runner struct {
 	Namespace string
 	// Env is added to kubectl's environment.
 	Env []string
+	// Dir is the working folder of kubectl (relative `-f` paths); empty
+	// means the process's own.
+	Dir string
 	// MaxWait bounds how much cluster time a command without `timeout` may
 	// wait on the cluster (default one hour).
 	MaxWait time.Duration
@@ -207,6 +210,7 @@ func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env [
 		"KUBERC=off", "KUBECTL_KUBERC=false", "NO_COLOR=1", "HOME="+r.dir)
 	cmd.Env = append(cmd.Env, r.Env...)
 	cmd.Env = append(cmd.Env, env...)
+	cmd.Dir = r.Dir
 	// Output goes straight through, so a watch or a followed log shows
 	// each line as it comes, as in a terminal.
 	w := &syncWriter{w: r.Out}

@@ -86,6 +86,13 @@ func (b *Bus) Publish(e Event) Event {
 	return e
 }
 
+// Seq is the sequence number of the latest event published.
+func (b *Bus) Seq() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.seq
+}
+
 // History returns the retained events, oldest first.
 func (b *Bus) History() []Event {
 	b.mu.Lock()
