@@ -85,7 +85,11 @@ func BenchmarkPodStart(b *testing.B) {
 // (hash from the cache, one ImageList).
 func BenchmarkImage(b *testing.B) {
 	rt := newRuntime(b, Options{})
-	files, libDirs, err := imageContent(testBinary)
+	bin, err := testBinaryPath()
+	if err != nil {
+		b.Fatal(err)
+	}
+	files, libDirs, err := imageContent(bin)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func (r *Runtime) removeDir(ctx context.Context, dir string) error {
 	if err == nil || !errors.Is(err, fs.ErrPermission) || r.image == "" {
 		return err
 	}
-	resp, cerr := r.cli.ContainerCreate(ctx, &container.Config{Image: r.image, Cmd: appmode.CleanupArgv("/target"), Labels: r.labels(roleHelper, nil)},
+	resp, cerr := r.cli.ContainerCreate(ctx, &container.Config{Image: r.imageRef, Cmd: appmode.CleanupArgv("/target"), Labels: r.labels(roleHelper, nil)},
 		&container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeBind, Source: dir, Target: "/target"}}}, nil, nil, "")
 	if cerr != nil {
 		return err

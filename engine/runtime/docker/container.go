@@ -301,16 +301,16 @@ func checkCommand(c *ctr) error {
 // checkSys is the world of a command that is only looked up, never run.
 type checkSys struct{ fs *memfs.FS }
 
-func (s checkSys) FS() shell.FileSystem                      { return s.fs }
-func (checkSys) Hostname() string                            { return "" }
-func (checkSys) Now() time.Time                              { return time.Now() }
-func (checkSys) KernelRelease() string                       { return "" }
-func (checkSys) Pid() int                                    { return 1 }
-func (checkSys) Processes() []shell.Proc                     { return nil }
-func (checkSys) Serve([]int) (func(bool), error)             { return nil, errors.New("not running") }
-func (checkSys) Alloc(int64) error                           { return nil }
-func (checkSys) SetCPU(int64)                                {}
-func (checkSys) Kill(int, shell.Signal) error                { return nil }
+func (s checkSys) FS() shell.FileSystem          { return s.fs }
+func (checkSys) Hostname() string                { return "" }
+func (checkSys) Now() time.Time                  { return time.Now() }
+func (checkSys) KernelRelease() string           { return "" }
+func (checkSys) Pid() int                        { return 1 }
+func (checkSys) Processes() []shell.Proc         { return nil }
+func (checkSys) Serve([]int) (func(bool), error) { return nil, errors.New("not running") }
+func (checkSys) Alloc(int64) error               { return nil }
+func (checkSys) SetCPU(int64)                    {}
+func (checkSys) Kill(int, shell.Signal) error    { return nil }
 func (checkSys) LookupHost(context.Context, string) (string, []string, error) {
 	return "", nil, errors.New("not running")
 }
@@ -399,7 +399,7 @@ func (r *Runtime) ContainerStatus(ctx context.Context, id string) (*runtime.Cont
 		st.FinishedAt = parseDockerTime(s.FinishedAt)
 		st.Message = s.Error
 		switch {
-		case s.OOMKilled:
+		case s.OOMKilled && s.ExitCode == 137:
 			st.Reason = "OOMKilled"
 		case s.ExitCode == 0:
 			st.Reason = "Completed"
@@ -427,7 +427,9 @@ func (r *Runtime) reportExit(c *ctr, code int, oom bool, at time.Time) {
 		return
 	}
 	c.exitReported = true
-	oom = oom || c.oom
+	// An OOM kill ends the main process with SIGKILL; an exec'd process
+	// killed by the OOM killer leaves a container that exits otherwise.
+	oom = (oom || c.oom) && code == 137
 	c.mu.Unlock()
 	if at.IsZero() {
 		at = time.Now()

@@ -499,8 +499,9 @@ func TestCloseLeavesNothing(t *testing.T) {
 func TestCrashSweep(t *testing.T) {
 	live := newRuntime(t, Options{})
 	liveSB := pod(t, live, "live", false)
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	testBinary, err := testBinaryPath()
+	if err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$")
 	cmd.Env = append(os.Environ(), "KUBETOUR_DOCKER_CRASH_HELPER=1", "KUBETOUR_TEST_BINARY="+testBinary, "KUBETOUR_TEST_STATE="+testStateDir)
@@ -699,5 +700,31 @@ func TestIsolationProbe(t *testing.T) {
 		if d.Pid1 != p.Pid1 || d.Hostname != p.Hostname || d.Cgroup.MemoryLimit != p.Cgroup.MemoryLimit || d.Cgroup.Path != p.Cgroup.Path {
 			t.Errorf("host view %+v, probe %+v", d, p)
 		}
+	}
+}
+
+// TestCPULimit checks that cpuburn is throttled to its CPU limit.
+func TestCPULimit(t *testing.T) {
+	rt := newRuntime(t, Options{})
+	sb := pod(t, rt, "pod-cpu", false)
+	id := run(t, rt, sb, runtime.ContainerConfig{Name: "burn", Image: "kubetour/cpuburn", Args: []string{"2"}, CPULimit: 500, CPURequest: 500})
+	time.Sleep(500 * time.Millisecond)
+	before, _, ok := rt.ContainerUsage(id)
+	start := time.Now()
+	time.Sleep(2 * time.Second)
+	after, _, ok2 := rt.ContainerUsage(id)
+	if !ok || !ok2 {
+		t.Fatal("no usage")
+	}
+	// The limit is a ceiling; on a busy host the burner may get less.
+	rate := float64(after-before) / float64(time.Since(start))
+	if rate < 0.05 || rate > 0.6 {
+		t.Errorf("cpuburn 2 under a 500m limit used %.2f CPU", rate)
+	}
+	t.Logf("cpuburn 2 under a 500m limit used %.2f CPU", rate)
+	var logs bytes.Buffer
+	rt.Logs(ctx, id, runtime.LogOptions{TailLines: -1}, &logs)
+	if logs.String() != "cpuburn: keeping 2 CPU busy\n" {
+		t.Errorf("logs %q", logs.String())
 	}
 }

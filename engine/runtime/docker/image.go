@@ -174,9 +174,19 @@ func (r *Runtime) ensureImage(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("docker runtime: listing images: %w", err)
 	}
 	if len(found) > 0 {
+		r.imageRef = found[0].ID
+		for _, tag := range found[0].RepoTags {
+			if strings.HasPrefix(tag, imageRepository+":") {
+				r.imageRef = tag
+			}
+		}
 		return found[0].ID, nil
 	}
-	return r.buildImage(ctx, files, libDirs, sum, binSum)
+	id, err := r.buildImage(ctx, files, libDirs, sum, binSum)
+	if err == nil {
+		r.imageRef = imageRepository + ":" + sum[:12]
+	}
+	return id, err
 }
 
 // buildImage imports a FROM-scratch image holding files: a tar streamed
@@ -485,7 +495,7 @@ func (r *Runtime) resolveImage(ctx context.Context, img string, pull bool) (*res
 	} else if !cerrdefs.IsNotFound(err) {
 		return nil, &runtime.ImageError{Image: img, Reason: err.Error()}
 	} else if b, ok := apps.Resolve(img); ok {
-		ri = &resolvedImage{ref: img, emulated: true, b: b, run: r.image, id: emulatedImageID(b), size: b.Size}
+		ri = &resolvedImage{ref: img, emulated: true, b: b, run: r.imageRef, id: emulatedImageID(b), size: b.Size}
 	} else if !pull {
 		return nil, &runtime.ImageError{Image: img, Reason: "image is not present on the node"}
 	} else {

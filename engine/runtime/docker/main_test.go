@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,6 +21,8 @@ var (
 	testBinary   string
 	testStateDir string
 	buildErr     error
+	buildOnce    sync.Once
+	testTmp      string
 )
 
 func TestMain(m *testing.M) {
@@ -28,8 +31,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	testTmp = tmp
 	testStateDir = filepath.Join(tmp, "state")
-	testBinary, buildErr = buildTestBinary(tmp)
 	code := m.Run()
 	os.RemoveAll(tmp)
 	os.Exit(code)
@@ -81,8 +84,14 @@ func newRuntime(tb testing.TB, opts Options) *Runtime {
 	return rt
 }
 
+// testBinaryPath builds the test binary the first time a test needs it.
+func testBinaryPath() (string, error) {
+	buildOnce.Do(func() { testBinary, buildErr = buildTestBinary(testTmp) })
+	return testBinary, buildErr
+}
+
 func startRuntime(opts Options) (*Runtime, error) {
-	if buildErr != nil {
+	if _, err := testBinaryPath(); err != nil {
 		return nil, buildErr
 	}
 	if opts.Binary == "" {

@@ -83,15 +83,16 @@ type Options struct {
 
 // Runtime runs pods on a Docker Engine. Create it with New.
 type Runtime struct {
-	cli     *client.Client
-	opts    Options
-	session string
-	owner   owner
-	image   string // kubetour/app image ID
-	plan    Plan
-	netName string
-	netID   string
-	dir     string // <StateDir>/docker/<session>
+	cli      *client.Client
+	opts     Options
+	session  string
+	owner    owner
+	image    string // kubetour/app image ID
+	imageRef string // the same, by its tag (kubetour/app:<hash>) for docker ps
+	plan     Plan
+	netName  string
+	netID    string
+	dir      string // <StateDir>/docker/<session>
 
 	serverVersion string
 	apiVersion    string

@@ -47,7 +47,7 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 		}
 	}
 	ccfg := &container.Config{
-		Image: r.image, Cmd: appmode.PauseArgv(),
+		Image: r.imageRef, Cmd: appmode.PauseArgv(),
 		Labels: r.labels(roleSandbox, labels),
 	}
 	hcfg := &container.HostConfig{

@@ -104,9 +104,9 @@ func sameShape(a, b *runtime.ServiceSpec) bool {
 
 func (r *Runtime) createProxy(ctx context.Context, spec *runtime.ServiceSpec, dir string) (*service, error) {
 	ccfg := &container.Config{
-		Image: r.image, Cmd: appmode.ProxyArgv(),
+		Image: r.imageRef, Cmd: appmode.ProxyArgv(),
 		Labels: r.labels(roleServiceProxy, map[string]string{
-			labelService: serviceKey(spec.Namespace, spec.Name),
+			labelService:                 serviceKey(spec.Namespace, spec.Name),
 			"io.kubernetes.service.name": spec.Name, "io.kubernetes.service.namespace": spec.Namespace,
 		}),
 	}

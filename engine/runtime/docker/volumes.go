@@ -190,7 +190,7 @@ func writeAtomicDir(dir string, files map[string][]byte) error {
 // container that mounts it: the volume's folder on the host belongs to
 // the engine.
 func (r *Runtime) copyIntoVolume(ctx context.Context, name string, files map[string][]byte) error {
-	resp, err := r.cli.ContainerCreate(ctx, &container.Config{Image: r.image, Labels: r.labels(roleHelper, nil)},
+	resp, err := r.cli.ContainerCreate(ctx, &container.Config{Image: r.imageRef, Labels: r.labels(roleHelper, nil)},
 		&container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: name, Target: "/data"}}}, nil, nil, "")
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,6 +78,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: web, labels: {app: web}}
 spec:
+  terminationGracePeriodSeconds: 3
   containers:
   - name: app
     image: kubetm/app:v1
@@ -182,5 +182,3 @@ func waitFor(t *testing.T, max time.Duration, cond func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
-
-var _ = fmt.Sprint

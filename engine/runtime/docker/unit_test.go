@@ -1,0 +1,134 @@
+package docker
+
+import (
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kubetour/engine/apps"
+	"kubetour/engine/runtime"
+)
+
+func TestPlan(t *testing.T) {
+	p := planFor(netip.MustParsePrefix("10.244.0.0/16"))
+	if p.PodCIDR(0).String() != "10.244.0.0/24" || p.PodCIDR(2).String() != "10.244.2.0/24" ||
+		p.ServiceCIDR.String() != "10.244.128.0/17" || p.ServiceIP(10).String() != "10.244.128.10" ||
+		p.Gateway.String() != "10.244.127.254" || p.DynamicRange.String() != "10.244.127.0/24" {
+		t.Errorf("plan %+v", p)
+	}
+	for ip, want := range map[string]bool{"10.244.1.5": true, "10.244.127.5": false, "10.244.128.5": false, "10.245.1.5": false} {
+		if got := p.isPodIP(netip.MustParseAddr(ip)); got != want {
+			t.Errorf("isPodIP(%s) = %v", ip, got)
+		}
+	}
+}
+
+func TestAtomicDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeAtomicDir(dir, map[string][]byte{"a": []byte("1"), "sub/b": []byte("2")}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string { b, _ := os.ReadFile(filepath.Join(dir, name)); return string(b) }
+	if read("a") != "1" || read("sub/b") != "2" {
+		t.Fatalf("a %q sub/b %q", read("a"), read("sub/b"))
+	}
+	if l, _ := os.Readlink(filepath.Join(dir, "a")); l != "..data/a" {
+		t.Errorf("a links to %q", l)
+	}
+	if err := writeAtomicDir(dir, map[string][]byte{"a": []byte("3")}); err != nil {
+		t.Fatal(err)
+	}
+	if read("a") != "3" {
+		t.Errorf("a %q after the update", read("a"))
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "sub")); !os.IsNotExist(err) {
+		t.Errorf("sub is still there: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 3 { // ..data, one ..kubetour_<time>, a
+		t.Errorf("entries %q", names)
+	}
+}
+
+func TestContainerEnv(t *testing.T) {
+	b, _ := apps.Resolve("nginx:1.25")
+	env := containerEnv(b, "web", []runtime.EnvVar{{Name: "NGINX_VERSION", Value: "x"}, {Name: "A", Value: "1"}})
+	var got []string
+	for _, e := range envStrings(env) {
+		name, _, _ := strings.Cut(e, "=")
+		got = append(got, name)
+	}
+	if strings.Join(got, ",") != "PATH,HOSTNAME,NGINX_VERSION,NJS_VERSION,PKG_RELEASE,A,HOME" || envStrings(env)[2] != "NGINX_VERSION=x" {
+		t.Errorf("env %q", envStrings(env))
+	}
+	tty := envStrings(dumbTerm(env))
+	if tty[len(tty)-2] != "TERM=dumb" || tty[len(tty)-1] != "KUBETOUR_TERM=xterm" {
+		t.Errorf("tty env %q", tty)
+	}
+}
+
+func TestResources(t *testing.T) {
+	res := resources(&runtime.ContainerConfig{MemoryLimit: 64 << 20, CPULimit: 500, CPURequest: 250})
+	if res.Memory != 64<<20 || res.MemorySwap != 64<<20 || res.NanoCPUs != 500_000_000 || res.CPUShares != 256 {
+		t.Errorf("%+v", res)
+	}
+	if res := resources(&runtime.ContainerConfig{}); res.CPUShares != 2 || res.Memory != 0 || res.NanoCPUs != 0 {
+		t.Errorf("best effort %+v", res)
+	}
+}
+
+func TestElfDeps(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, _, err := elfDeps(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range deps {
+		if _, err := os.Stat(d.host); err != nil {
+			t.Errorf("dependency %s: %v", d.host, err)
+		}
+	}
+	t.Logf("the test binary needs %d files: %v", len(deps), deps)
+}
+
+func TestNames(t *testing.T) {
+	r := &Runtime{session: "ab12"}
+	if got := r.containerName("web", "web-7d4f", "default", "1b2c-3d", 2); got != "k8s_web_web-7d4f_default_1b2c-3d_2_ab12" {
+		t.Errorf("name %q", got)
+	}
+	if validSession("AB") || validSession("") || !validSession("ab12") {
+		t.Errorf("validSession")
+	}
+}
+
+func TestNoEngine(t *testing.T) {
+	sock := "unix://" + filepath.Join(t.TempDir(), "nothing.sock")
+	_, err := New(ctx, Options{Host: sock, StateDir: t.TempDir()})
+	if !errors.Is(err, ErrNoEngine) || !strings.Contains(err.Error(), "no Docker engine reachable") {
+		t.Errorf("New: %v", err)
+	}
+	if _, err := Check(ctx, Options{Host: sock}); !errors.Is(err, ErrNoEngine) {
+		t.Errorf("Check: %v", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	f, err := Check(ctx, Options{})
+	if errors.Is(err, ErrNoEngine) {
+		t.Skip("no Docker engine reachable: " + err.Error())
+	}
+	if err != nil || f.ServerVersion == "" || f.APIVersion == "" || f.CgroupVersion == 0 {
+		t.Fatalf("%+v %v", f, err)
+	}
+	t.Logf("%+v", *f)
+}
