@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -49,7 +50,7 @@ func (c *Cluster) bootstrap() error {
 	master := c.cfg.Nodes[0]
 	if err := create("services", &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "kubernetes", Namespace: "default", Labels: map[string]string{"component": "apiserver", "provider": "kubernetes"}},
-		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP, ClusterIP: "10.96.0.1", ClusterIPs: []string{"10.96.0.1"},
+		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP, ClusterIP: c.cfg.serviceIP(1), ClusterIPs: []string{c.cfg.serviceIP(1)},
 			Ports:           []corev1.ServicePort{{Name: "https", Port: 443, Protocol: corev1.ProtocolTCP, TargetPort: intstr.FromInt32(6443)}},
 			SessionAffinity: corev1.ServiceAffinityNone, IPFamilies: []corev1.IPFamily{corev1.IPv4Protocol},
 			IPFamilyPolicy: ptr(corev1.IPFamilyPolicySingleStack), InternalTrafficPolicy: ptr(corev1.ServiceInternalTrafficPolicyCluster)},
@@ -67,7 +68,7 @@ func (c *Cluster) bootstrap() error {
 		ObjectMeta: metav1.ObjectMeta{Name: "kube-dns", Namespace: "kube-system",
 			Labels:      map[string]string{"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
 			Annotations: map[string]string{"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-		Spec: corev1.ServiceSpec{ClusterIP: KubeDNSIP, Selector: map[string]string{"k8s-app": "kube-dns"},
+		Spec: corev1.ServiceSpec{ClusterIP: c.cfg.serviceIP(10), Selector: map[string]string{"k8s-app": "kube-dns"},
 			Ports: []corev1.ServicePort{
 				{Name: "dns", Port: 53, Protocol: corev1.ProtocolUDP, TargetPort: intstr.FromInt32(53)},
 				{Name: "dns-tcp", Port: 53, Protocol: corev1.ProtocolTCP, TargetPort: intstr.FromInt32(53)},
@@ -103,7 +104,10 @@ func (c *Cluster) nodeObject(n NodeSpec, kernel, osImage string) *corev1.Node {
 	}
 	runtimeVersion := "containerd://2.1.4"
 	if c.cfg.Runtime.Name() == "docker" {
-		runtimeVersion = "docker://" + dockerVersion(c.cfg.Runtime)
+		runtimeVersion = dockerVersion(c.cfg.Runtime)
+		if !strings.HasPrefix(runtimeVersion, "docker://") {
+			runtimeVersion = "docker://" + runtimeVersion
+		}
 	}
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: labels, Annotations: map[string]string{

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	mrand "math/rand"
 	"net"
+	"net/netip"
 	"net/http"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"kubetour/engine/admission"
 	"kubetour/engine/apiserver"
 	"kubetour/engine/clock"
 	"kubetour/engine/controller"
@@ -58,6 +60,20 @@ type Config struct {
 	ContainerIDPrefix string
 	// NoSystemPods leaves kube-system empty (benchmarks).
 	NoSystemPods bool
+	// ServiceCIDR is the Service address range (default 10.96.0.0/12, as
+	// kubeadm). A runtime whose network must hold the ClusterIPs (Docker)
+	// gives its own.
+	ServiceCIDR netip.Prefix
+}
+
+// serviceIP is the n-th address of the Service range (1: the kubernetes
+// Service, 10: kube-dns, as kubeadm chooses them).
+func (cfg *Config) serviceIP(n int) string {
+	a := cfg.ServiceCIDR.Masked().Addr()
+	for i := 0; i < n; i++ {
+		a = a.Next()
+	}
+	return a.String()
 }
 
 // Network is the cluster's DNS and service routing, as a runtime needs it
@@ -87,6 +103,7 @@ type Cluster struct {
 	// reports no usage).
 	Metrics *apiserver.MetricsServer
 	ctrls   []controller.Controller
+	svcSync *serviceSync
 	acc     *controller.Accounts
 
 	mu       sync.Mutex
@@ -116,6 +133,11 @@ func New(cfg Config) (*Cluster, error) {
 		clk = clock.NewRealFrom(start.Add(-BootAge))
 	}
 	cfg.Start = start
+	if !cfg.ServiceCIDR.IsValid() {
+		cfg.ServiceCIDR = netip.MustParsePrefix("10.96.0.0/12")
+	}
+	// One cluster per process: the allocator's range is the cluster's.
+	admission.ServiceCIDR = cfg.ServiceCIDR
 	c := &Cluster{cfg: cfg, Clock: clk}
 	c.Loop = loop.New(clk)
 	c.Proxy = proxy.New(nil, nil)
@@ -165,7 +187,7 @@ func New(cfg Config) (*Cluster, error) {
 	c.Proxy.Store, c.Proxy.Runtime = c.Store, cfg.Runtime
 	c.Kubelet = kubelet.New(kubelet.Config{
 		API: c.API, Loop: c.Loop, Runtime: cfg.Runtime, Rec: c.Rec, Latency: cfg.Latency,
-		ClusterDNS: KubeDNSIP, ContainerIDPrefix: cfg.ContainerIDPrefix,
+		ClusterDNS: cfg.serviceIP(10), ContainerIDPrefix: cfg.ContainerIDPrefix,
 	})
 	for _, n := range cfg.Nodes {
 		if err := c.Kubelet.AddNode(n.Name, n.PodCIDR); err != nil {
@@ -191,6 +213,9 @@ func New(cfg Config) (*Cluster, error) {
 		rm = c.Metrics
 	}
 	c.ctrls = append(c.ctrls, controller.NewHPA(d, rm))
+	if sr, ok := cfg.Runtime.(runtime.ServiceRuntime); ok {
+		c.svcSync = &serviceSync{c: c, rt: sr}
+	}
 	c.Store.OnChange(func(ch store.Change) { c.Loop.Post(func() { c.dispatch(ch) }) })
 
 	var res []openapi.Resource
@@ -224,6 +249,9 @@ func (c *Cluster) dispatch(ch store.Change) {
 	}
 	for _, ctl := range c.ctrls {
 		ctl.Observe(ch)
+	}
+	if c.svcSync != nil {
+		c.svcSync.observe(ch.Kind, ch.Object, ch.Type == "DELETED")
 	}
 	if ch.Kind.Plural == "events" || ch.Kind.Plural == "leases" {
 		return
@@ -260,7 +288,7 @@ func (c *Cluster) Serve(addr string) (string, error) {
 	if c.srv != nil {
 		return c.url, nil
 	}
-	tlsCfg, err := newServing()
+	tlsCfg, err := newServing(c.cfg.serviceIP(1))
 	if err != nil {
 		return "", fmt.Errorf("serving certificate: %w", err)
 	}

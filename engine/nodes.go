@@ -15,9 +15,6 @@ type NodeSpec struct {
 	Memory       string // capacity, e.g. "4005624Ki"
 }
 
-// KubeDNSIP is the kube-dns Service address (the tenth of the service range,
-// as kubeadm chooses it).
-const KubeDNSIP = "10.96.0.10"
 
 // DefaultNodes is the course's lab: one control-plane node and two workers
 // with the addresses of its Vagrant set-up and kubeadm's default pod range.

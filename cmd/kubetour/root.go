@@ -41,6 +41,7 @@ or output redirected) it runs the plain console instead.`,
 	root.AddCommand(newScriptCommand(), newKubeconfigCommand(), newSandboxCommand(), newConsoleCommand())
 	root.AddCommand(newLessonsCommand())
 	root.AddCommand(newProgressCommand())
+	root.AddCommand(newDoctorCommand())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root

@@ -65,6 +65,10 @@ timeout DURATION COMMAND, or a # comment. For each command it prints
 		},
 	}
 	cf.add(cmd)
+	// Transcripts are deterministic on the simulation; Docker runs them in
+	// real time and must be asked for.
+	cmd.Flags().Lookup("runtime").DefValue = "sim"
+	cf.runtime = "sim"
 	cmd.Flags().BoolVar(&failFast, "fail-fast", false, "stop at the first command that fails, with a non-zero exit status")
 	return cmd
 }
