@@ -8,8 +8,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"kubetour/engine/apiserver"
 	"kubetour/engine/kinds"
@@ -57,7 +57,9 @@ func createPods(b *testing.B, c *Cluster, n int) {
 		p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("p-%04d", i), Labels: map[string]string{"app": "bench"}},
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "kubetm/app"}}}}
 		var err error
-		c.onLoop(func() { _, err = c.API.Create(context.Background(), kinds.Core("pods"), "default", p, apiserver.WriteOptions{}) })
+		c.onLoop(func() {
+			_, err = c.API.Create(context.Background(), kinds.Core("pods"), "default", p, apiserver.WriteOptions{})
+		})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -13,8 +13,8 @@ import (
 	"fmt"
 	mrand "math/rand"
 	"net"
-	"net/netip"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 

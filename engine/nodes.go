@@ -15,7 +15,6 @@ type NodeSpec struct {
 	Memory       string // capacity, e.g. "4005624Ki"
 }
 
-
 // DefaultNodes is the course's lab: one control-plane node and two workers
 // with the addresses of its Vagrant set-up and kubeadm's default pod range.
 func DefaultNodes() []NodeSpec {

@@ -19,16 +19,16 @@ import (
 type Loop struct {
 	clock *clock.Warp
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	work    []func()
+	mu   sync.Mutex
+	cond *sync.Cond
+	work []func()
 	// idleWork runs only when nothing else is queued, running off-loop or
 	// due: writes from API clients wait until the consequences of earlier
 	// writes have settled, so their order never depends on timing.
 	idleWork []func()
 	timers   timerHeap
-	seq     uint64
-	running bool // a function is executing right now
+	seq      uint64
+	running  bool // a function is executing right now
 	// inflight counts work running off the loop (Go) whose result has not
 	// been posted yet: the loop is not idle while any is out.
 	inflight int
