@@ -11,7 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-func mustParse(t *testing.T, cj *batchv1.CronJob) cron.Schedule {
+func cronMustParse(t *testing.T, cj *batchv1.CronJob) cron.Schedule {
 	t.Helper()
 	s, err := cron.ParseStandard(cronFormatSchedule(cj, nil))
 	if err != nil {
@@ -60,7 +60,7 @@ func TestCronMostRecentScheduleTime(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cj := testCronJob(tc.schedule, tc.created, tc.last)
 			cj.Spec.StartingDeadlineSeconds = tc.deadline
-			_, got, missed, err := cronMostRecentScheduleTime(cj, tc.now, mustParse(t, cj), true)
+			_, got, missed, err := cronMostRecentScheduleTime(cj, tc.now, cronMustParse(t, cj), true)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err %v", err)
 			}
@@ -80,7 +80,7 @@ func TestCronMostRecentScheduleTime(t *testing.T) {
 func TestCronNextScheduleDuration(t *testing.T) {
 	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	cj := testCronJob("*/1 * * * *", base.Add(-30*time.Second), nil)
-	sched := mustParse(t, cj)
+	sched := cronMustParse(t, cj)
 	if got := cronNextScheduleDuration(cj, base.Add(-30*time.Second), sched); got != 30*time.Second+cronNextDelta {
 		t.Errorf("first: %v", got)
 	}
@@ -99,7 +99,7 @@ func TestCronTimeZone(t *testing.T) {
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	cj := testCronJob("0 9 * * *", base, nil)
 	cj.Spec.TimeZone = ptr.To("Asia/Seoul")
-	sched := mustParse(t, cj)
+	sched := cronMustParse(t, cj)
 	// 09:00 in Seoul is 00:00 UTC.
 	if next := sched.Next(base); !next.Equal(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("next %v", next.UTC())
@@ -113,7 +113,7 @@ func TestCronTimeZone(t *testing.T) {
 	}
 	// No zone: UTC, whatever the machine's zone.
 	cj.Spec.TimeZone = nil
-	if next := mustParse(t, cj).Next(base); !next.Equal(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) {
+	if next := cronMustParse(t, cj).Next(base); !next.Equal(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("next %v", next.UTC())
 	}
 	// A zone written in the schedule is accepted, with a warning.

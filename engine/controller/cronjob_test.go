@@ -16,7 +16,7 @@ import (
 func (h *batchHarness) createCronJob(name, schedule string, mutate func(*batchv1.CronJob)) *batchv1.CronJob {
 	h.t.Helper()
 	cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-		Spec: batchv1.CronJobSpec{Schedule: schedule, JobTemplate: batchv1.JobTemplateSpec{Spec: testJob("t", nil).Spec}}}
+		Spec: batchv1.CronJobSpec{Schedule: schedule, JobTemplate: batchv1.JobTemplateSpec{Spec: jobFixture("t", nil).Spec}}}
 	if mutate != nil {
 		mutate(cj)
 	}
@@ -71,7 +71,7 @@ func (h *batchHarness) cronEvents(c *CronJob) []string {
 	return out
 }
 
-func hasEvent(evs []string, prefix string) bool {
+func cronHasEvent(evs []string, prefix string) bool {
 	for _, e := range evs {
 		if strings.HasPrefix(e, prefix) {
 			return true
@@ -116,7 +116,7 @@ func TestCronJobSyncCreatesOnSchedule(t *testing.T) {
 	if len(cj.Status.Active) != 0 || cj.Status.LastSuccessfulTime == nil {
 		t.Errorf("status %+v", cj.Status)
 	}
-	if evs := h.cronEvents(c); !hasEvent(evs, "SawCompletedJob: Saw completed job: every-29539265, status: Complete") {
+	if evs := h.cronEvents(c); !cronHasEvent(evs, "SawCompletedJob: Saw completed job: every-29539265, status: Complete") {
 		t.Errorf("events %v", evs)
 	}
 }
@@ -137,11 +137,11 @@ func TestCronJobSyncForbidAndReplace(t *testing.T) {
 			evs := h.cronEvents(c)
 			switch policy {
 			case batchv1.ForbidConcurrent:
-				if len(names) != 1 || !hasEvent(evs, "JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid") {
+				if len(names) != 1 || !cronHasEvent(evs, "JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid") {
 					t.Errorf("jobs %v events %v", names, evs)
 				}
 			case batchv1.ReplaceConcurrent:
-				if len(names) != 1 || names[0] != "p-29539262" || !hasEvent(evs, "SuccessfulDelete: Deleted job p-29539261") {
+				if len(names) != 1 || names[0] != "p-29539262" || !cronHasEvent(evs, "SuccessfulDelete: Deleted job p-29539261") {
 					t.Errorf("jobs %v events %v", names, evs)
 				}
 				if cj := h.cronJob("p"); len(cj.Status.Active) != 1 || cj.Status.Active[0].Name != "p-29539262" {
@@ -185,7 +185,7 @@ func TestCronJobSyncHistoryLimits(t *testing.T) {
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("jobs %v, want %v", names, want)
 	}
-	if evs := h.cronEvents(c); !hasEvent(evs, "SuccessfulDelete: Deleted job h-29539261") {
+	if evs := h.cronEvents(c); !cronHasEvent(evs, "SuccessfulDelete: Deleted job h-29539261") {
 		t.Errorf("events %v", evs)
 	}
 }
@@ -202,7 +202,7 @@ func TestCronJobSyncMissedSchedules(t *testing.T) {
 	if names := h.jobNames(); len(names) != 1 || names[0] != "m-29539440" {
 		t.Errorf("jobs %v", names)
 	}
-	if evs := h.cronEvents(c); !hasEvent(evs, "TooManyMissedTimes: too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew") {
+	if evs := h.cronEvents(c); !cronHasEvent(evs, "TooManyMissedTimes: too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew") {
 		t.Errorf("events %v", evs)
 	}
 
@@ -229,13 +229,13 @@ func TestCronJobSyncUnexpectedAndMissing(t *testing.T) {
 	h := newBatchHarness(t)
 	c := NewCronJob(h.d)
 	cj := h.createCronJob("u", "* * * * *", nil)
-	manual := testJob("u-manual", nil)
+	manual := jobFixture("u-manual", nil)
 	manual.Annotations = map[string]string{"cronjob.kubernetes.io/instantiate": "manual"}
 	manual.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(cj, cronJobGVK)}
 	h.createJob(manual)
 	h.observe(c)
 	c.sync("default/u")
-	if evs := h.cronEvents(c); !hasEvent(evs, "UnexpectedJob: Saw a job that the controller did not create or forgot: u-manual") {
+	if evs := h.cronEvents(c); !cronHasEvent(evs, "UnexpectedJob: Saw a job that the controller did not create or forgot: u-manual") {
 		t.Errorf("events %v", evs)
 	}
 	if len(h.cronJob("u").Status.Active) != 0 {
@@ -250,7 +250,7 @@ func TestCronJobSyncUnexpectedAndMissing(t *testing.T) {
 	h.d.Store.Delete(jobKind, "default", active[0].Name, store.DeleteOptions{})
 	h.observe(c)
 	c.sync("default/u")
-	if evs := h.cronEvents(c); !hasEvent(evs, "MissingJob: Active job went missing: "+active[0].Name) || len(h.cronJob("u").Status.Active) != 0 {
+	if evs := h.cronEvents(c); !cronHasEvent(evs, "MissingJob: Active job went missing: "+active[0].Name) || len(h.cronJob("u").Status.Active) != 0 {
 		t.Errorf("events %v", evs)
 	}
 }

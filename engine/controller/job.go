@@ -30,7 +30,7 @@ const (
 
 var (
 	jobKind, _ = kinds.ByResource("batch", "jobs")
-	podKind    = kinds.Core("pods")
+	jobPodKind = kinds.Core("pods")
 	jobGVK     = batchv1.SchemeGroupVersion.WithKind("Job")
 )
 
@@ -75,7 +75,7 @@ func (j *Job) Observe(c store.Change) {
 	switch c.Kind {
 	case jobKind:
 		j.observeJob(c)
-	case podKind:
+	case jobPodKind:
 		j.observePod(c)
 	}
 }
@@ -199,7 +199,7 @@ func (j *Job) podsOf(job *batchv1.Job) []*corev1.Pod {
 	pods := make([]*corev1.Pod, 0, len(set))
 	for pk := range set {
 		ns, name := splitKey(pk)
-		obj, err := j.Store.Get(podKind, ns, name)
+		obj, err := j.Store.Get(jobPodKind, ns, name)
 		if err != nil {
 			continue
 		}

@@ -130,7 +130,7 @@ func (j *Job) createJobPod(job *batchv1.Job, template *corev1.PodTemplateSpec, i
 		},
 		Spec: *t.Spec.DeepCopy(),
 	}
-	out, err := j.API.Create(j.ctx(), podKind, job.Namespace, pod, internal)
+	out, err := j.API.Create(j.ctx(), jobPodKind, job.Namespace, pod, internal)
 	if err != nil {
 		if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 			return err // the namespace is going away: nothing to report
@@ -185,7 +185,7 @@ func (j *Job) deleteJobPods(job *batchv1.Job, pods []*corev1.Pod, why jobWhy) (r
 // DeletePod does, and records SuccessfulDelete (or FailedDelete).
 func (j *Job) deletePod(job *batchv1.Job, p *corev1.Pod, why jobWhy) error {
 	uid := p.UID
-	_, _, err := j.API.Delete(j.ctx(), podKind, p.Namespace, p.Name, &metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	_, _, err := j.API.Delete(j.ctx(), jobPodKind, p.Namespace, p.Name, &metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 	switch {
 	case err == nil:
 		j.narrateDeleted(job, p, why)

@@ -114,7 +114,7 @@ func (h *batchHarness) job(name string) *batchv1.Job {
 }
 
 func (h *batchHarness) pods(job *batchv1.Job) []*corev1.Pod {
-	objs, _ := h.d.Store.List(podKind, store.ListOptions{Namespace: job.Namespace})
+	objs, _ := h.d.Store.List(jobPodKind, store.ListOptions{Namespace: job.Namespace})
 	var out []*corev1.Pod
 	for _, o := range objs {
 		p := o.(*corev1.Pod)
@@ -128,7 +128,7 @@ func (h *batchHarness) pods(job *batchv1.Job) []*corev1.Pod {
 // finish ends a pod as the kubelet would: phase, a terminated container.
 func (h *batchHarness) finish(p *corev1.Pod, phase corev1.PodPhase, at time.Time) {
 	h.t.Helper()
-	obj, err := h.d.Store.Get(podKind, p.Namespace, p.Name)
+	obj, err := h.d.Store.Get(jobPodKind, p.Namespace, p.Name)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -141,12 +141,12 @@ func (h *batchHarness) finish(p *corev1.Pod, phase corev1.PodPhase, at time.Time
 	pod.Status.Phase = phase
 	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "c",
 		State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: code, FinishedAt: metav1.NewTime(at)}}}}
-	if _, err := h.d.Store.Update(podKind, pod, store.UpdateOptions{KeepGeneration: true}); err != nil {
+	if _, err := h.d.Store.Update(jobPodKind, pod, store.UpdateOptions{KeepGeneration: true}); err != nil {
 		h.t.Fatal(err)
 	}
 }
 
-func testJob(name string, mutate func(*batchv1.Job)) *batchv1.Job {
+func jobFixture(name string, mutate func(*batchv1.Job)) *batchv1.Job {
 	j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
 		Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 			RestartPolicy: corev1.RestartPolicyNever,
@@ -161,7 +161,7 @@ func testJob(name string, mutate func(*batchv1.Job)) *batchv1.Job {
 func TestJobSyncCreatesPodsUpToParallelism(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("work", func(j *batchv1.Job) {
+	job := h.createJob(jobFixture("work", func(j *batchv1.Job) {
 		j.Spec.Completions, j.Spec.Parallelism = ptr.To(int32(5)), ptr.To(int32(2))
 	}))
 	h.observe(j)
@@ -198,7 +198,7 @@ func TestJobSyncCreatesPodsUpToParallelism(t *testing.T) {
 	if job.Status.Succeeded != 1 || job.Status.Active != 2 || len(job.Status.UncountedTerminatedPods.Succeeded) != 0 {
 		t.Errorf("status %+v", job.Status)
 	}
-	obj, _ := h.d.Store.Get(podKind, "default", pods[0].Name)
+	obj, _ := h.d.Store.Get(jobPodKind, "default", pods[0].Name)
 	if len(obj.(*corev1.Pod).Finalizers) != 0 {
 		t.Error("a counted pod keeps no finalizer")
 	}
@@ -212,7 +212,7 @@ func TestJobSyncCreatesPodsUpToParallelism(t *testing.T) {
 func TestJobSyncCompletes(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("three", func(j *batchv1.Job) {
+	job := h.createJob(jobFixture("three", func(j *batchv1.Job) {
 		j.Spec.Completions, j.Spec.Parallelism = ptr.To(int32(3)), ptr.To(int32(3))
 	}))
 	h.observe(j)
@@ -282,7 +282,7 @@ func TestJobBackoffRecord(t *testing.T) {
 func TestJobSyncBackoffAndLimit(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("f", func(j *batchv1.Job) { j.Spec.BackoffLimit = ptr.To(int32(1)) }))
+	job := h.createJob(jobFixture("f", func(j *batchv1.Job) { j.Spec.BackoffLimit = ptr.To(int32(1)) }))
 	h.observe(j)
 	j.sync("default/f")
 	first := h.pods(job)[0]
@@ -328,7 +328,7 @@ func TestJobSyncBackoffAndLimit(t *testing.T) {
 }
 
 func TestJobPastBackoffLimitOnFailure(t *testing.T) {
-	job := testJob("x", func(j *batchv1.Job) { j.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyOnFailure })
+	job := jobFixture("x", func(j *batchv1.Job) { j.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyOnFailure })
 	running := func(restarts int32) *corev1.Pod {
 		return &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodRunning, ContainerStatuses: []corev1.ContainerStatus{{RestartCount: restarts}}}}
 	}
@@ -354,7 +354,7 @@ func TestJobPastBackoffLimitOnFailure(t *testing.T) {
 func TestJobSyncDeadline(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("d", func(j *batchv1.Job) {
+	job := h.createJob(jobFixture("d", func(j *batchv1.Job) {
 		j.Spec.ActiveDeadlineSeconds = ptr.To(int64(30))
 		j.Spec.Template.Spec.TerminationGracePeriodSeconds = ptr.To(int64(30))
 	}))
@@ -362,11 +362,11 @@ func TestJobSyncDeadline(t *testing.T) {
 	j.sync("default/d")
 	p := h.pods(job)[0]
 	// Bound, so the pod is deleted gracefully (it stays Terminating).
-	obj, _ := h.d.Store.Get(podKind, "default", p.Name)
+	obj, _ := h.d.Store.Get(jobPodKind, "default", p.Name)
 	bound := obj.(*corev1.Pod)
 	bound.Spec.NodeName = "node-1"
 	bound.Status.Phase = corev1.PodRunning
-	h.d.Store.Update(podKind, bound, store.UpdateOptions{KeepGeneration: true})
+	h.d.Store.Update(jobPodKind, bound, store.UpdateOptions{KeepGeneration: true})
 	h.clk.Advance(30 * time.Second)
 	h.observe(j)
 	j.sync("default/d")
@@ -377,13 +377,13 @@ func TestJobSyncDeadline(t *testing.T) {
 	if jobFinished(job) || *job.Status.Terminating != 1 || job.Status.Failed != 1 {
 		t.Fatalf("a terminating pod holds Failed back: %+v", job.Status)
 	}
-	obj, _ = h.d.Store.Get(podKind, "default", p.Name)
+	obj, _ = h.d.Store.Get(jobPodKind, "default", p.Name)
 	if gone := obj.(*corev1.Pod); gone.DeletionTimestamp == nil || len(gone.Finalizers) != 0 {
 		t.Fatalf("the pod is deleted and released: %+v %v", gone.DeletionTimestamp, gone.Finalizers)
 	}
 	// The kubelet finishes the pod off.
 	zero := int64(0)
-	h.d.Store.Delete(podKind, "default", p.Name, store.DeleteOptions{GracePeriod: &zero})
+	h.d.Store.Delete(jobPodKind, "default", p.Name, store.DeleteOptions{GracePeriod: &zero})
 	h.observe(j)
 	j.sync("default/d")
 	job = h.job("d")
@@ -395,7 +395,7 @@ func TestJobSyncDeadline(t *testing.T) {
 func TestJobSyncSuspendDeletesWithoutCounting(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("s", func(j *batchv1.Job) { j.Spec.Parallelism = ptr.To(int32(2)); j.Spec.Completions = ptr.To(int32(4)) }))
+	job := h.createJob(jobFixture("s", func(j *batchv1.Job) { j.Spec.Parallelism = ptr.To(int32(2)); j.Spec.Completions = ptr.To(int32(4)) }))
 	h.observe(j)
 	j.sync("default/s")
 	job = h.job("s")
@@ -417,7 +417,7 @@ func TestJobSyncSuspendDeletesWithoutCounting(t *testing.T) {
 func TestJobIndexed(t *testing.T) {
 	h := newBatchHarness(t)
 	j := NewJob(h.d)
-	job := h.createJob(testJob("ix", func(j *batchv1.Job) {
+	job := h.createJob(jobFixture("ix", func(j *batchv1.Job) {
 		j.Spec.Completions, j.Spec.Parallelism = ptr.To(int32(4)), ptr.To(int32(2))
 		j.Spec.CompletionMode = ptr.To(batchv1.IndexedCompletion)
 	}))
@@ -492,7 +492,7 @@ func TestJobRemovalOrder(t *testing.T) {
 		mk("unscheduled", "", corev1.PodPending, false, now),
 		mk("running-unready", "n", corev1.PodRunning, false, now),
 	}
-	got := jobPodsForRemoval(testJob("x", nil), pods, 5)
+	got := jobPodsForRemoval(jobFixture("x", nil), pods, 5)
 	want := []string{"unscheduled", "pending", "running-unready", "running-ready-new", "running-ready-old"}
 	for i, p := range got {
 		if p.Name != want[i] {

@@ -276,7 +276,7 @@ func (j *Job) updateJobStatus(job *batchv1.Job) (*batchv1.Job, error) {
 // removeTrackingFinalizer releases a counted pod: without the finalizer
 // it can be deleted (or, if already being deleted, it goes).
 func (j *Job) removeTrackingFinalizer(p *corev1.Pod) error {
-	obj, err := j.Store.Get(podKind, p.Namespace, p.Name)
+	obj, err := j.Store.Get(jobPodKind, p.Namespace, p.Name)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (j *Job) removeTrackingFinalizer(p *corev1.Pod) error {
 		}
 	}
 	pod.Finalizers = kept
-	_, err = j.API.Update(j.ctx(), podKind, pod.Namespace, pod.Name, "", pod, internal)
+	_, err = j.API.Update(j.ctx(), jobPodKind, pod.Namespace, pod.Name, "", pod, internal)
 	return err
 }
 
@@ -303,7 +303,7 @@ func (j *Job) removeTrackingFinalizer(p *corev1.Pod) error {
 func (j *Job) cleanupPodFinalizers(job *batchv1.Job) {
 	for pk := range j.pods[job.UID] {
 		ns, name := splitKey(pk)
-		obj, err := j.Store.Get(podKind, ns, name)
+		obj, err := j.Store.Get(jobPodKind, ns, name)
 		if err != nil {
 			continue
 		}
@@ -317,7 +317,7 @@ func (j *Job) cleanupPodFinalizers(job *batchv1.Job) {
 // orphaned, owned by a Job that is gone, or by one that has finished.
 func (j *Job) syncOrphanPod(pk string) {
 	ns, name := splitKey(pk)
-	obj, err := j.Store.Get(podKind, ns, name)
+	obj, err := j.Store.Get(jobPodKind, ns, name)
 	if err != nil {
 		return
 	}
