@@ -35,7 +35,7 @@ func BenchmarkCronJobsDay(b *testing.B) {
 				Spec: batchv1.CronJobSpec{Schedule: "*/1 * * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{
 					Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever,
 						TerminationGracePeriodSeconds: new(int64),
-						Containers: []corev1.Container{{Name: "c", Image: "busybox", Command: []string{"sh", "-c", "echo hi"}}}}}}}}}
+						Containers:                    []corev1.Container{{Name: "c", Image: "busybox", Command: []string{"sh", "-c", "echo hi"}}}}}}}}}
 			var err error
 			c.onLoop(func() {
 				_, err = c.API.Create(context.Background(), cronJobsKind, "default", cj, apiserver.WriteOptions{})
