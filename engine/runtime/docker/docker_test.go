@@ -44,6 +44,22 @@ func watch(rt *Runtime) *recorder {
 	return e
 }
 
+// await reports whether the event arrives within d: the engine's event
+// stream may deliver "die" a moment after the container's state says
+// exited, so a test must wait for it rather than look once.
+func (e *recorder) await(typ runtime.EventType, id string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		if e.has(typ, id) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (e *recorder) has(typ runtime.EventType, id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -214,7 +230,7 @@ func TestMemoryLimit(t *testing.T) {
 	if st.ExitCode != 137 || st.Reason != "OOMKilled" {
 		t.Errorf("memhog: %+v, want 137 OOMKilled", st)
 	}
-	if !evs.has(runtime.EventOOM, hog) || !evs.has(runtime.EventExited, hog) {
+	if !evs.await(runtime.EventOOM, hog, 10*time.Second) || !evs.await(runtime.EventExited, hog, 10*time.Second) {
 		t.Errorf("events %+v", evs.evs)
 	}
 }
