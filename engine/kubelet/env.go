@@ -258,13 +258,19 @@ func ifRequired(err error, opt *bool) error {
 	return err
 }
 
+// nodeIP is a node's InternalIP, remembered once read: a node's address
+// does not change while it lives.
 func (k *Kubelet) nodeIP(node string) string {
+	if ip, ok := k.nodeIPs[node]; ok {
+		return ip
+	}
 	obj, err := k.store.Get(kinds.Core("nodes"), "", node)
 	if err != nil {
 		return ""
 	}
 	for _, a := range obj.(*corev1.Node).Status.Addresses {
 		if a.Type == corev1.NodeInternalIP {
+			k.nodeIPs[node] = a.Address
 			return a.Address
 		}
 	}

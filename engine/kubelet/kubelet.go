@@ -58,6 +58,8 @@ type Kubelet struct {
 	ipam   map[string]*ipPool
 	images map[string]map[string]bool // node -> image -> present
 	byCtr  map[string]*ctrRef         // runtime container id -> owner
+	// nodeIPs caches node addresses (read on every status computation).
+	nodeIPs map[string]string
 }
 
 type ctrRef struct {
@@ -81,7 +83,7 @@ func New(cfg Config) *Kubelet {
 		cfg: cfg, store: cfg.API.Store,
 		pods: map[types.UID]*podState{}, byKey: map[string]types.UID{},
 		ipam: map[string]*ipPool{}, images: map[string]map[string]bool{},
-		byCtr: map[string]*ctrRef{},
+		byCtr: map[string]*ctrRef{}, nodeIPs: map[string]string{},
 	}
 	cfg.Runtime.Watch(func(ev runtime.Event) { cfg.Loop.Post(func() { k.onRuntimeEvent(ev) }) })
 	return k

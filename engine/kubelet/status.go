@@ -14,6 +14,11 @@ import (
 
 // writeStatus computes the pod status and stores it when it changed.
 func (k *Kubelet) writeStatus(st *podState) {
+	// Most syncs change nothing: compare with the last state seen before
+	// paying for a fresh copy of the pod.
+	if equality.Semantic.DeepEqual(&st.pod.Status, k.computeStatus(st, st.pod)) {
+		return
+	}
 	obj, err := k.store.Get(kinds.Core("pods"), st.pod.Namespace, st.pod.Name)
 	if err != nil {
 		return
@@ -60,14 +65,9 @@ func (k *Kubelet) computeStatus(st *podState, pod *corev1.Pod) *corev1.PodStatus
 			s.Conditions = append(s.Conditions, c)
 		}
 	}
-	if node, err := k.store.Get(kinds.Core("nodes"), "", pod.Spec.NodeName); err == nil {
-		for _, a := range node.(*corev1.Node).Status.Addresses {
-			if a.Type == corev1.NodeInternalIP {
-				s.HostIP = a.Address
-				s.HostIPs = []corev1.HostIP{{IP: a.Address}}
-				break
-			}
-		}
+	if ip := k.nodeIP(pod.Spec.NodeName); ip != "" {
+		s.HostIP = ip
+		s.HostIPs = []corev1.HostIP{{IP: ip}}
 	}
 	if !st.startTime.IsZero() {
 		t := metaTime(st.startTime)

@@ -11,7 +11,10 @@ import (
 // replaced, not changed, on update), so a pod's requests can be remembered
 // by its address. The memo is dropped whole when it grows large, which
 // also forgets pods long gone.
-type podAmounts struct{ requested, nonZero amounts }
+type podAmounts struct {
+	requested, nonZero amounts
+	ports              []hostPort
+}
 
 var (
 	memoMu  sync.Mutex
@@ -26,7 +29,7 @@ func memoRequests(p *corev1.Pod) podAmounts {
 	if ok {
 		return r
 	}
-	r = podAmounts{requested: podRequests(p, false), nonZero: podRequests(p, true)}
+	r = podAmounts{requested: podRequests(p, false), nonZero: podRequests(p, true), ports: podHostPorts(p)}
 	memoMu.Lock()
 	if len(memo) >= memoMax {
 		memo = map[*corev1.Pod]podAmounts{}

@@ -43,7 +43,7 @@ func newNodeState(node *corev1.Node, pods []*corev1.Pod) *nodeState {
 		r := memoRequests(p)
 		ns.requested.add(r.requested)
 		ns.nonZeroRequested.add(r.nonZero)
-		ns.usedPorts = append(ns.usedPorts, podHostPorts(p)...)
+		ns.usedPorts = append(ns.usedPorts, r.ports...)
 	}
 	return ns
 }

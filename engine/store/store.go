@@ -11,6 +11,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -266,7 +267,16 @@ func (s *Store) Update(k *kinds.Kind, obj runtime.Object, o UpdateOptions) (runt
 	if !o.Status && !o.KeepGeneration && specChanged(old, next) {
 		nm.SetGeneration(om.GetGeneration() + 1)
 	}
-	if unchanged(old, next) {
+	same := false
+	if o.Status {
+		// Only the status can differ on a status write: compare just that.
+		a, _ := structField(old, "Status")
+		b, _ := structField(next, "Status")
+		same = equality.Semantic.DeepEqual(a.Interface(), b.Interface())
+	} else {
+		same = unchanged(old, next)
+	}
+	if same {
 		// A no-op update does not bump resourceVersion (kubectl apply's
 		// "unchanged" relies on this).
 		return old.DeepCopyObject(), nil
