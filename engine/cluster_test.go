@@ -150,12 +150,21 @@ spec:
 	if err := c.Logs(context.Background(), "default", "crash", &corev1.PodLogOptions{Previous: true}, &logs); err != nil || logs.String() != "bye\n" {
 		t.Fatalf("previous logs: %q %v", logs.String(), err)
 	}
-	// Back-off doubles: 10s then 20s.
+	// Back-off doubles: 10s, 20s, 40s … (busybox:latest is pulled again
+	// before every restart; that must not reset the crash back-off).
 	before := cs.RestartCount
 	c.Advance(11 * time.Second)
 	after := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount
 	if after != before+1 {
 		t.Fatalf("restart after 10s back-off: %d -> %d", before, after)
+	}
+	c.Advance(15 * time.Second)
+	if n := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount; n != after {
+		t.Fatalf("restarted before the 20s back-off ended: %d -> %d", after, n)
+	}
+	c.Advance(8 * time.Second)
+	if n := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount; n != after+1 {
+		t.Fatalf("restart after 20s back-off: %d -> %d", after, n)
 	}
 }
 
@@ -422,5 +431,33 @@ func TestTimeControlOnWallClock(t *testing.T) {
 	p := pod(t, c, "default", "p")
 	if p.Status.Phase != corev1.PodRunning || p.Status.ContainerStatuses[0].RestartCount != 1 {
 		t.Fatalf("an hour-long sleep ended and restarted during the step: %s %+v", p.Status.Phase, p.Status.ContainerStatuses[0])
+	}
+}
+
+func TestExternalTrafficPolicyLocal(t *testing.T) {
+	c := newTestCluster(t)
+	apply(t, c, `
+apiVersion: v1
+kind: Pod
+metadata: {name: only, labels: {app: loc}}
+spec:
+  nodeSelector: {kubernetes.io/hostname: k8s-node1}
+  containers: [{name: c, image: kubetm/app}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: loc}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  selector: {app: loc}
+  ports: [{port: 80, targetPort: 8080, nodePort: 30050}]
+`)
+	c.Advance(5 * time.Second)
+	if body, err := c.Curl(context.Background(), "default", "192.168.56.31:30050/hostname", time.Second); err != nil || !strings.Contains(body, "only") {
+		t.Fatalf("the node with the pod answers: %q %v", body, err)
+	}
+	if _, err := c.Curl(context.Background(), "default", "192.168.56.32:30050/hostname", time.Second); err == nil {
+		t.Fatal("a node without a local pod must not answer under Local")
 	}
 }

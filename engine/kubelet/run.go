@@ -244,8 +244,8 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 	info, err := k.cfg.Runtime.PullImage(k.ctx(), image)
 	if err != nil {
 		c.pullFails++
-		c.backoff = nextBackoff(c.backoff)
-		c.nextPull = now.Add(c.backoff)
+		c.pullBackoff = nextBackoff(c.pullBackoff)
+		c.nextPull = now.Add(c.pullBackoff)
 		msg := err.Error()
 		c.waitReason, c.waitMessage = "ErrImagePull", msg
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Failed to pull image \""+image+"\": "+msg,
@@ -254,10 +254,13 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: ErrImagePull", "", "")
 		// The next sync shows the back-off; the one after the back-off pulls again.
 		k.requeue(st, 2*time.Second)
-		k.requeue(st, c.backoff)
+		k.requeue(st, c.pullBackoff)
 		return false
 	}
-	c.pullFails, c.backoff = 0, 0
+	// The pull back-off is the image's, apart from the crash back-off, which
+	// a successful pull (every restart under imagePullPolicy Always) must
+	// not reset.
+	c.pullFails, c.pullBackoff = 0, 0
 	c.pulled = true
 	c.imageID = info.ID
 	k.images[node][image] = true

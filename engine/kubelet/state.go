@@ -49,19 +49,20 @@ type ctrState struct {
 	// CreateContainerConfigError …
 	waitReason, waitMessage string
 
-	pulling   bool
-	pullFails int
-	nextPull  time.Time
-	pulled    bool
-	startDue  time.Time // simulated start latency
-	running   bool
-	startedAt time.Time
-	finished  bool // exited and will not restart (or init done)
-	term      *corev1.ContainerStateTerminated
-	lastTerm  *corev1.ContainerStateTerminated
-	backoff   time.Duration
-	nextStart time.Time
-	everRan   bool
+	pulling     bool
+	pullFails   int
+	pullBackoff time.Duration
+	nextPull    time.Time
+	pulled      bool
+	startDue    time.Time // simulated start latency
+	running     bool
+	startedAt   time.Time
+	finished    bool // exited and will not restart (or init done)
+	term        *corev1.ContainerStateTerminated
+	lastTerm    *corev1.ContainerStateTerminated
+	backoff     time.Duration
+	nextStart   time.Time
+	everRan     bool
 
 	// probes
 	started      bool // startup probe passed (or none)

@@ -89,6 +89,7 @@ func (p *Proxy) lookupFQDN(name string) ([]string, bool) {
 type backend struct {
 	ip   string
 	port int32
+	node string
 }
 
 // readyEndpoints lists ready addresses of a Service, with the target port
@@ -110,7 +111,11 @@ func (p *Proxy) readyEndpoints(svc *corev1.Service, sp *corev1.ServicePort) []ba
 			continue
 		}
 		for _, a := range sub.Addresses {
-			out = append(out, backend{ip: a.IP, port: port})
+			b := backend{ip: a.IP, port: port}
+			if a.NodeName != nil {
+				b.node = *a.NodeName
+			}
+			out = append(out, b)
 		}
 	}
 	return out
@@ -136,6 +141,17 @@ func (p *Proxy) Dial(ctx context.Context, addr string) (net.Conn, error) {
 		return p.Runtime.Dial(ctx, addr)
 	}
 	backends := p.readyEndpoints(svc, sp)
+	if node := p.nodeNamed(host); node != "" && svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
+		// externalTrafficPolicy Local: a node answers its NodePort only
+		// with the Service's pods on that node.
+		var local []backend
+		for _, b := range backends {
+			if b.node == node {
+				local = append(local, b)
+			}
+		}
+		backends = local
+	}
 	if len(backends) == 0 {
 		// kube-proxy rejects traffic to a Service with no endpoints.
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
@@ -221,4 +237,18 @@ func (p *Proxy) hostPort(host string, port int32) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// nodeNamed returns the node whose address is host, or "".
+func (p *Proxy) nodeNamed(host string) string {
+	nodes, _ := p.Store.List(kinds.Core("nodes"), store.ListOptions{})
+	for _, o := range nodes {
+		n := o.(*corev1.Node)
+		for _, a := range n.Status.Addresses {
+			if a.Address == host {
+				return n.Name
+			}
+		}
+	}
+	return ""
 }
