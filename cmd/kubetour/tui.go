@@ -72,7 +72,9 @@ func runUI(ctx context.Context, cf clusterFlags, uf uiFlags, title string) error
 	log.SetOutput(lf)
 	defer log.SetOutput(os.Stderr)
 
-	cfg, err := clusterConfig(cf, false, lf)
+	// Which runtime, and why, is said before the screen is taken (Docker
+	// can take a while to answer) and kept in the log.
+	cfg, err := clusterConfig(cf, false, io.MultiWriter(lf, os.Stderr))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,211 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"kubetour/script"
+	"kubetour/tui/shell"
+)
+
+// historyLoadedMsg carries the history file read at start.
+type historyLoadedMsg struct{ entries []string }
+
+func loadHistory(path string) tea.Cmd {
+	if path == "" {
+		return nil
+	}
+	return func() tea.Msg {
+		entries, _ := shell.LoadHistory(path) // an unreadable history is an empty one
+		return historyLoadedMsg{entries: entries}
+	}
+}
+
+func saveHistory(path, cmd string) tea.Cmd {
+	if path == "" {
+		return nil
+	}
+	return func() tea.Msg {
+		shell.AppendHistory(path, cmd) // best effort: losing history is not worth an error
+		return nil
+	}
+}
+
+// quitRequestMsg is `exit` typed in the console, or ctrl+d on an empty line.
+type quitRequestMsg struct{ confirm bool }
+
+// interactiveDoneMsg ends a command that had the terminal (edit, exec -it).
+type interactiveDoneMsg struct{ err error }
+
+// submit handles enter: either the command is complete and runs, or it
+// continues on the next line (an open heredoc, a trailing backslash).
+func (p *consolePane) submit() tea.Cmd {
+	line := p.input.Value()
+	p.input.SetValue("")
+	p.comp = ""
+	if len(p.pending) == 0 {
+		if strings.TrimSpace(line) == "" && len(p.recalled) == 0 {
+			p.print(lineEcho, "")
+			return nil
+		}
+		p.print(lineEcho, line)
+	} else {
+		p.print(lineMore, line)
+	}
+	p.pending = append(p.pending, line)
+	if len(p.recalled) > 0 {
+		for _, l := range p.recalled {
+			p.print(lineMore, l)
+		}
+		p.pending = append(p.pending, p.recalled...)
+		p.recalled = nil
+	}
+	if shell.Continues(p.pending) {
+		return nil
+	}
+	text := strings.Join(p.pending, "\n")
+	p.pending = nil
+	p.hist.Add(text)
+	return tea.Batch(saveHistory(p.histPath, text), p.runText(text))
+}
+
+// runText runs a finished command as `kubetour script` parses it.
+func (p *consolePane) runText(text string) tea.Cmd {
+	steps, err := script.Parse(strings.NewReader(text + "\n"))
+	if err != nil {
+		p.print(lineErr, err.Error())
+		return nil
+	}
+	for _, st := range steps {
+		if st.Comment || len(st.Args) == 0 {
+			continue
+		}
+		// One command per prompt: a pasted transcript of several runs its
+		// first command; the rest would need a queue no terminal has.
+		return p.runStep(st)
+	}
+	return nil
+}
+
+func (p *consolePane) runStep(st script.Step) tea.Cmd {
+	st.Args = shell.Normalize(st.Args)
+	switch st.Args[0] {
+	case "clear":
+		p.clearScreen()
+		return nil
+	case "exit", "quit", "logout":
+		return func() tea.Msg { return quitRequestMsg{} }
+	case "help":
+		p.print(lineInfo, wrap(p.t.ConsoleHelp, max(p.w, 20))...)
+		return nil
+	case "history":
+		entries := p.hist.Entries()
+		start := max(len(entries)-50, 0)
+		for i := start; i < len(entries); i++ {
+			p.print(lineOut, fmt.Sprintf("%5d  %s", i+1, strings.ReplaceAll(entries[i], "\n", " ⏎ ")))
+		}
+		return nil
+	case "sleep":
+		if len(st.Args) == 2 {
+			if d, err := time.ParseDuration(normalizeSleep(st.Args[1])); err == nil && d >= 0 {
+				return p.startSleep(st.Text, d)
+			}
+		}
+		// A malformed sleep: the runner prints the error `script` prints.
+	}
+	if kargs, env, ok := shell.KubectlArgs(st.Args); ok && shell.Interactive(kargs) && st.Stdin == "" {
+		return p.runInteractive(kargs, env)
+	}
+	return p.startJob(st)
+}
+
+// normalizeSleep accepts sleep's forms: 30, 30s, 2m.
+func normalizeSleep(s string) string {
+	if s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' {
+		return s + "s"
+	}
+	return s
+}
+
+func (p *consolePane) startJob(st script.Step) tea.Cmd {
+	if p.env == nil || p.env.runner == nil {
+		p.print(lineErr, "kubetour: no cluster to run commands on")
+		return nil
+	}
+	p.jobSeq++
+	j := newJob(p.jobSeq, st.Text)
+	p.job = j
+	p.scroll = 0
+	return tea.Batch(j.run(p.env.runner, st), j.next())
+}
+
+func (p *consolePane) startSleep(text string, d time.Duration) tea.Cmd {
+	p.jobSeq++
+	j := newJob(p.jobSeq, text)
+	ctx, cancel := context.WithCancel(context.Background())
+	j.cancel = cancel
+	p.job = j
+	return tea.Batch(j.sleep(p.env.cluster, d, ctx), j.next())
+}
+
+// runInteractive hands the terminal to kubectl (edit opens $EDITOR, exec
+// -it a shell) through tea.ExecProcess, and takes it back when it ends.
+func (p *consolePane) runInteractive(kargs, assign []string) tea.Cmd {
+	if p.env == nil || len(p.env.kubectl) == 0 {
+		p.print(lineErr, "kubetour: no kubectl to run")
+		return nil
+	}
+	args := append(append([]string{}, p.env.kubectl[1:]...), kargs...)
+	c := exec.Command(p.env.kubectl[0], args...)
+	c.Env = append(append(os.Environ(), p.env.kubectlEnv...), assign...)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return interactiveDoneMsg{err: fmt.Errorf("exit status %d", ee.ExitCode())}
+		}
+		return interactiveDoneMsg{err: err}
+	})
+}
+
+// interrupt is ctrl+c: it stops the running command, or drops the line
+// being typed, as a shell does.
+func (p *consolePane) interrupt() tea.Cmd {
+	p.cacheValid = false
+	if p.job != nil {
+		p.print(lineInfo, "^C")
+		return p.job.interrupt()
+	}
+	if p.input.Value() != "" || len(p.pending) > 0 {
+		if len(p.pending) > 0 {
+			p.print(lineMore, p.input.Value()+"^C")
+		} else {
+			p.print(lineEcho, p.input.Value()+"^C")
+		}
+		p.input.SetValue("")
+		p.pending, p.recalled, p.comp = nil, nil, ""
+	}
+	return nil
+}
+
+// busy reports whether a command runs or a line is being typed: ctrl+c
+// then belongs to the console, not to quitting.
+func (p *consolePane) busy() bool {
+	return p.job != nil || p.input.Value() != "" || len(p.pending) > 0
+}
+
+// runCommand runs a command on behalf of another pane (delete from the
+// objects view), showing it as if typed.
+func (p *consolePane) runCommand(text string) tea.Cmd {
+	if p.job != nil {
+		p.print(lineErr, "kubetour: a command is still running (ctrl+c stops it)")
+		return nil
+	}
+	p.print(lineEcho, text)
+	p.hist.Add(text)
+	return tea.Batch(saveHistory(p.histPath, text), p.runText(text))
+}
