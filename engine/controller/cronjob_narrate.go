@@ -97,8 +97,8 @@ func (c *CronJob) narrateForbid(cj *batchv1.CronJob, scheduled time.Time) {
 		running = cj.Status.Active[0].Name
 	}
 	c.narrate(cj, corev1.EventTypeNormal, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid",
-		fmt.Sprintf("CronJob %s skipped its %s run: Job %s is still running and concurrencyPolicy is Forbid. The next Job starts at the first schedule after it finishes.", cj.Name, cronWhen(cj, scheduled), running),
-		fmt.Sprintf("%s 크론잡이 %s 실행을 건너뛰었습니다. %s 잡이 아직 실행 중이고 concurrencyPolicy가 Forbid이기 때문입니다. 그 잡이 끝난 뒤의 첫 스케줄에 다음 잡이 시작됩니다.", cj.Name, cronWhen(cj, scheduled), running),
+		fmt.Sprintf("CronJob %s skipped its %s run: Job %s is still running and concurrencyPolicy is Forbid. As soon as it finishes, the most recent missed run starts (if still within its starting deadline).", cj.Name, cronWhen(cj, scheduled), running),
+		fmt.Sprintf("%s 크론잡이 %s 실행을 건너뛰었습니다. %s 잡이 아직 실행 중이고 concurrencyPolicy가 Forbid이기 때문입니다. 그 잡이 끝나면 놓친 실행 중 가장 최근 것이 곧바로 시작됩니다(시작 기한 안이라면).", cj.Name, cronWhen(cj, scheduled), running),
 		map[string]string{"policy": "Forbid", "skipped": "true", "running": running, "scheduled": scheduled.UTC().Format(time.RFC3339)})
 }
 
