@@ -263,7 +263,7 @@ func (p *actionsPane) View() []string {
 	for r := p.offset; r < n && r < p.offset+lh; r++ {
 		lines = append(lines, p.renderLine(&p.narr.all[p.display(r)], r == cur))
 	}
-	for len(lines) < p.h-p.detailHeight() {
+	for len(lines) < p.h-p.detailHeight()-1 {
 		lines = append(lines, "")
 	}
 	lines = append(lines, st.Dim.Render(strings.Repeat(st.G.Border.H, p.w)))

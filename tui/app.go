@@ -142,6 +142,9 @@ func New(opts Options) *Model {
 	m.help.Styles.FullKey, m.help.Styles.FullDesc = m.st.HelpKey, m.st.HelpDesc
 	m.help.Styles.ShortSeparator, m.help.Styles.FullSeparator = m.st.Dim, m.st.Dim
 	m.help.Styles.Ellipsis = m.st.Dim
+	if opts.ASCII {
+		m.help.ShortSeparator, m.help.Ellipsis = " | ", "..."
+	}
 	m.tab = paneObjects
 	m.focus = paneConsole
 	m.console.Focus()

@@ -11,6 +11,7 @@ import (
 
 	"kubetour/engine"
 	"kubetour/script"
+	"kubetour/tui/shell"
 )
 
 // runConsole starts a cluster on the real clock, publishes its kubeconfig
@@ -79,6 +80,8 @@ func runConsole(ctx context.Context, cf clusterFlags, in io.Reader, out, errOut 
 		}
 		for _, st := range steps {
 			if len(st.Args) > 0 && !st.Comment {
+				// `get pods` is kubectl, as in the terminal UI.
+				st.Args = shell.Normalize(st.Args)
 				r.Exec(st)
 			}
 		}
