@@ -3,6 +3,8 @@ package lessons
 import (
 	"fmt"
 	"strings"
+
+	"kubetour/internal/shellwords"
 )
 
 // ScriptLine is one command of a Script, as `kubetour script` reads it.
@@ -104,75 +106,10 @@ func ParseScript(text string) ([]ScriptLine, error) {
 	return out, nil
 }
 
-func isAssignment(w string) bool {
-	i := strings.IndexByte(w, '=')
-	if i <= 0 {
-		return false
-	}
-	for j, c := range w[:i] {
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || j > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func isAssignment(w string) bool { return shellwords.IsAssignment(w) }
 
-// splitWords splits a command line into words as a POSIX shell does
-// (quotes, backslash escapes), without expansions.
-func splitWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == ' ' || ch == '\t':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		case ch == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				return nil, fmt.Errorf("unterminated quoted string")
-			}
-			cur.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-			inWord = true
-		case ch == '"':
-			i++
-			closed := false
-			for ; i < len(s); i++ {
-				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\"\\$`", s[i+1]) >= 0 {
-					cur.WriteByte(s[i+1])
-					i++
-					continue
-				}
-				if s[i] == '"' {
-					closed = true
-					break
-				}
-				cur.WriteByte(s[i])
-			}
-			if !closed {
-				return nil, fmt.Errorf("unterminated quoted string")
-			}
-			inWord = true
-		case ch == '\\' && i+1 < len(s):
-			cur.WriteByte(s[i+1])
-			i++
-			inWord = true
-		default:
-			cur.WriteByte(ch)
-			inWord = true
-		}
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
-}
+// splitWords splits a command line as the transcript runner does.
+func splitWords(s string) ([]string, error) { return shellwords.Split(s) }
 
 // FileArgs returns the workspace files a script line names with -f,
 // --filename, --from-file or --from-env-file (relative paths only).

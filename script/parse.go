@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"kubetour/internal/shellwords"
 )
 
 // Step is one command of a transcript.
@@ -105,57 +107,4 @@ func Parse(r io.Reader) ([]Step, error) {
 
 // Split splits a command line into words as a POSIX shell does (quotes,
 // backslash escapes), without expansions.
-func Split(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == ' ' || ch == '\t':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		case ch == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				return nil, fmt.Errorf("unterminated quoted string")
-			}
-			cur.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-			inWord = true
-		case ch == '"':
-			i++
-			closed := false
-			for ; i < len(s); i++ {
-				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\"\\$`", s[i+1]) >= 0 {
-					cur.WriteByte(s[i+1])
-					i++
-					continue
-				}
-				if s[i] == '"' {
-					closed = true
-					break
-				}
-				cur.WriteByte(s[i])
-			}
-			if !closed {
-				return nil, fmt.Errorf("unterminated quoted string")
-			}
-			inWord = true
-		case ch == '\\' && i+1 < len(s):
-			cur.WriteByte(s[i+1])
-			i++
-			inWord = true
-		default:
-			cur.WriteByte(ch)
-			inWord = true
-		}
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
-}
+func Split(s string) ([]string, error) { return shellwords.Split(s) }

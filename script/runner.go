@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kubetour/engine"
+	"kubetour/internal/shellwords"
 )
 
 // Runner runs steps against a cluster.
@@ -189,18 +190,7 @@ func (r *Runner) waitStreamsClosed() {
 	}
 }
 
-func isAssignment(w string) bool {
-	i := strings.IndexByte(w, '=')
-	if i <= 0 {
-		return false
-	}
-	for j, c := range w[:i] {
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || j > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func isAssignment(w string) bool { return shellwords.IsAssignment(w) }
 
 func (r *Runner) kubectl(args []string, stdin string, limit time.Duration, env []string) bool {
 	ctx, cancel := context.WithCancel(context.Background())
