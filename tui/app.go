@@ -39,6 +39,9 @@ type Options struct {
 	Mouse bool
 	// Lesson is the lesson text shown at start ("" = the sandbox welcome).
 	Lesson string
+	// LessonSession drives the lesson pane and the lesson console
+	// commands (nil: the sandbox). It wins over Lesson.
+	LessonSession Lesson
 	// Title names the session in the header ("sandbox", a chapter).
 	Title string
 	// Now is the wall clock, for highlights that fade (tests fix it).
@@ -95,6 +98,9 @@ type Model struct {
 	snapTook     time.Duration
 	fadeArmed    time.Time
 
+	lessonPending []events.Event // narration waiting for the lesson
+	lessonBusy    bool           // the lesson is evaluating a batch
+
 	help     help.Model
 	showHelp bool
 	confirm  *confirmState
@@ -125,9 +131,12 @@ func New(opts Options) *Model {
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.sub = opts.Cluster.Subscribe()
 	m.narr = &narration{}
-	env := &consoleEnv{runner: opts.Runner, cluster: opts.Cluster, kubectl: opts.Kubectl, kubectlEnv: opts.KubectlEnv}
+	env := &consoleEnv{runner: opts.Runner, cluster: opts.Cluster, kubectl: opts.Kubectl, kubectlEnv: opts.KubectlEnv, lesson: opts.LessonSession}
 	m.lesson = newLessonPane(&m.st, m.t, &m.keys)
 	content := opts.Lesson
+	if opts.LessonSession != nil {
+		content = opts.LessonSession.Markdown()
+	}
 	if content == "" {
 		content = m.t.Welcome
 	}
@@ -146,6 +155,9 @@ func New(opts Options) *Model {
 		m.help.ShortSeparator, m.help.Ellipsis = " | ", "..."
 	}
 	m.tab = paneObjects
+	if opts.LessonSession != nil {
+		m.tab = paneLesson // a tab on narrow screens: shown first
+	}
 	m.focus = paneConsole
 	m.console.Focus()
 	return m
@@ -165,6 +177,7 @@ func (m *Model) Init() tea.Cmd {
 		clockTick(m.c),
 		loadNarration(m.c),
 		loadHistory(m.opts.HistoryPath),
+		m.evaluateLesson(),
 	)
 }
 
@@ -255,6 +268,8 @@ func (m *Model) route(msg tea.Msg) (tea.Cmd, bool) {
 			return m.console.runCommand(command)
 		}}
 		return nil, true
+	case lessonMsg:
+		return m.lessonUpdate(msg), true
 	case quitRequestMsg:
 		return m.quit(), true
 	case stoppedMsg:
@@ -320,11 +335,12 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			}
 		}
 	}
+	lesson := m.observeLesson(msg.events)
 	if !changed {
-		return waitEvents(m.ctx, m.sub, msg.at)
+		return tea.Batch(waitEvents(m.ctx, m.sub, msg.at), lesson)
 	}
 	m.objects.cacheValid = false
-	return tea.Batch(waitEvents(m.ctx, m.sub, msg.at), m.requestSnapshot(), m.armFade())
+	return tea.Batch(waitEvents(m.ctx, m.sub, msg.at), m.requestSnapshot(), m.armFade(), lesson)
 }
 
 // requestSnapshot asks for a fresh copy of the cluster unless one is on

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"kubetour/script"
 	"kubetour/tui/shell"
 )
 
@@ -67,6 +68,12 @@ type consolePane struct {
 
 	env *consoleEnv
 
+	// With a lesson: the job's command and output (for its checks), and
+	// whether the lesson asked a question the next line answers.
+	jobStep      script.Step
+	jobOut       []string
+	lessonAsking bool
+
 	cache      []string
 	cacheValid bool
 }
@@ -77,6 +84,7 @@ type consoleEnv struct {
 	cluster    Cluster
 	kubectl    []string // program and leading args of the embedded kubectl
 	kubectlEnv []string // KUBECONFIG and friends, for kubectl run directly
+	lesson     Lesson   // nil in the sandbox
 }
 
 func newConsolePane(st *Styles, t *Text, keys *Keys, lang Lang, env *consoleEnv, histPath string) *consolePane {
@@ -294,6 +302,9 @@ func (p *consolePane) output(msg jobOutputMsg) tea.Cmd {
 	}
 	atEnd := p.scroll == 0
 	p.print(lineOut, msg.lines...)
+	if p.env != nil && p.env.lesson != nil {
+		p.jobOut = append(p.jobOut, msg.lines...)
+	}
 	p.partial = msg.partial
 	if !atEnd {
 		// Keep the student's place while output arrives above it.
@@ -302,6 +313,11 @@ func (p *consolePane) output(msg jobOutputMsg) tea.Cmd {
 	p.cacheValid = false
 	if msg.done {
 		p.job = nil
+		if p.env != nil && p.env.lesson != nil {
+			out := append(p.jobOut, msg.partial)
+			p.jobOut = nil
+			return p.lessonRan(p.jobStep, msg.ok, out)
+		}
 		return nil
 	}
 	return p.job.next()

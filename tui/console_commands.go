@@ -95,6 +95,16 @@ func (p *consolePane) runText(text string) tea.Cmd {
 
 func (p *consolePane) runStep(st script.Step) tea.Cmd {
 	st.Args = shell.Normalize(st.Args)
+	if p.env != nil && p.env.lesson != nil {
+		if cmd, ok := p.lessonRoute(st); ok {
+			return cmd
+		}
+	}
+	return p.runPlain(st)
+}
+
+// runPlain runs a command that is not the lesson's.
+func (p *consolePane) runPlain(st script.Step) tea.Cmd {
 	switch st.Args[0] {
 	case "clear":
 		p.clearScreen()
@@ -103,6 +113,9 @@ func (p *consolePane) runStep(st script.Step) tea.Cmd {
 		return func() tea.Msg { return quitRequestMsg{} }
 	case "help":
 		p.print(lineInfo, wrap(p.t.ConsoleHelp, max(p.w, 20))...)
+		if p.env != nil && p.env.lesson != nil {
+			p.print(lineInfo, wrap(p.t.LessonHelp, max(p.w, 20))...)
+		}
 		return nil
 	case "history":
 		entries := p.hist.Entries()
@@ -142,6 +155,7 @@ func (p *consolePane) startJob(st script.Step) tea.Cmd {
 	j := newJob(p.jobSeq, st.Text)
 	p.job = j
 	p.scroll = 0
+	p.jobStep, p.jobOut = st, nil
 	return tea.Batch(j.run(p.env.runner, st), j.next())
 }
 

@@ -77,6 +77,7 @@ type Text struct {
 	Completions, Exited                                 string
 	Welcome                                             string
 	ConsoleHelp                                         string
+	LessonHelp                                          string
 	Endpoints, NoEndpoints, Other                       string
 	JumpedTo, NotFound                                  string
 	Desired                                             string
@@ -137,6 +138,7 @@ curl web
 
 Press **esc** to leave the console, **?** for every key.`,
 	ConsoleHelp: "Type kubectl commands (kubectl, k, or just `get pods`), curl URL, sleep 10s, clear, history, exit. A heredoc (<<EOF … EOF) spans several lines. Tab completes; ↑/↓ recall; PgUp/PgDn scroll; ctrl+c stops a command.",
+	LessonHelp:  "Lesson: hint, next, prev, goto REF, solution, reset, lessons, check, lang en|ko (a : or / prefix also works, as in :help, which lists them all).",
 	Endpoints:   "endpoints", NoEndpoints: "no endpoints", Other: "config and storage",
 	JumpedTo: "→ %s", NotFound: "%s is gone",
 	Desired:        "ready/desired",
@@ -197,6 +199,7 @@ curl web
 
 콘솔에서 나가려면 **esc**, 모든 키는 **?** 를 누르세요.`,
 	ConsoleHelp: "kubectl 명령(kubectl, k, 또는 그냥 `get pods`), curl URL, sleep 10s, clear, history, exit를 입력하세요. 히어독(<<EOF … EOF)은 여러 줄에 걸쳐 입력합니다. Tab 자동 완성, ↑/↓ 기록, PgUp/PgDn 스크롤, ctrl+c 명령 중지.",
+	LessonHelp:  "레슨: hint, next, prev, goto REF, solution, reset, lessons, check, lang en|ko (: 또는 / 를 앞에 붙여도 됩니다. :help 는 전체 목록을 보여 줍니다).",
 	Endpoints:   "엔드포인트", NoEndpoints: "엔드포인트 없음", Other: "설정과 스토리지",
 	JumpedTo: "→ %s", NotFound: "%s 이(가) 없습니다",
 	Desired:        "준비/목표",

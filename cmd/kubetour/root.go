@@ -22,6 +22,7 @@ func (f *clusterFlags) add(cmd *cobra.Command) {
 func newRootCommand() *cobra.Command {
 	var cf clusterFlags
 	var uf uiFlags
+	var lf lessonFlags
 	root := &cobra.Command{
 		Use:   "kubetour",
 		Short: "Learn Kubernetes on a live mini-cluster, with the real kubectl",
@@ -33,13 +34,14 @@ or output redirected) it runs the plain console instead.`,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUI(cmd.Context(), cf, uf, "sandbox")
+			return runUIWith(cmd.Context(), cf, uf, "learn", &lf)
 		},
 	}
 	cf.add(root)
 	uf.add(root)
+	lf.add(root)
 	root.AddCommand(newScriptCommand(), newKubeconfigCommand(), newSandboxCommand(), newConsoleCommand())
-	root.AddCommand(newLessonsCommand())
+	root.AddCommand(newLessonsCommand(), newLearnCommand())
 	root.AddCommand(newProgressCommand())
 	root.AddCommand(newDoctorCommand())
 	root.CompletionOptions.DisableDefaultCmd = true

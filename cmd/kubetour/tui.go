@@ -43,7 +43,15 @@ func isTerminal() bool {
 // runUI opens the terminal UI on a fresh cluster, or the plain console
 // when there is no terminal to draw on (input piped in, output captured).
 func runUI(ctx context.Context, cf clusterFlags, uf uiFlags, title string) error {
+	return runUIWith(ctx, cf, uf, title, nil)
+}
+
+// runUIWith is runUI with a lesson (lf nil: the sandbox).
+func runUIWith(ctx context.Context, cf clusterFlags, uf uiFlags, title string, lsn *lessonFlags) error {
 	if !isTerminal() {
+		if lsn != nil {
+			return runLearnConsole(ctx, cf, uf, lsn)
+		}
 		return runConsole(ctx, cf, os.Stdin, os.Stdout, os.Stderr)
 	}
 	lang, ok := tui.ParseLang(uf.lang)
@@ -109,6 +117,18 @@ func runUI(ctx context.Context, cf clusterFlags, uf uiFlags, title string) error
 	defer os.Remove(kcPath)
 	log.Printf("kubetour: cluster at %s (runtime %s); kubeconfig %s", c.URL(), c.RuntimeName(), kcPath)
 
+	var lesson tui.Lesson
+	if lsn != nil {
+		// Said before the screen is taken, and kept in the log; the
+		// session's later notes go to the log only.
+		l, t, closeLesson, err := startLesson(c, r, exe, lsn, lang, lf, io.MultiWriter(lf, os.Stderr))
+		if err != nil {
+			return err
+		}
+		defer closeLesson()
+		lesson, title = l, t
+	}
+
 	return tui.Run(ctx, tui.Options{
 		Cluster: c,
 		Runner:  tui.ScriptRunner{R: r},
@@ -122,6 +142,8 @@ func runUI(ctx context.Context, cf clusterFlags, uf uiFlags, title string) error
 		ASCII:       uf.ascii,
 		Mouse:       uf.mouse,
 		Title:       title,
+
+		LessonSession: lesson,
 	})
 }
 

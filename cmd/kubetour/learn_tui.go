@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"kubetour/engine"
+	"kubetour/engine/events"
+	"kubetour/lessons"
+	"kubetour/lessonsrun"
+	"kubetour/script"
+	"kubetour/tui"
+)
+
+// lessonFlags choose the lesson the terminal UI opens on.
+type lessonFlags struct {
+	dir  string
+	auto bool
+	at   string // a chapter or step (pod, pod/labels, 5.3); "" = where the student left off
+}
+
+func (f *lessonFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "lessons", "", "load the lessons from this folder instead of the built-in ones")
+	cmd.Flags().BoolVar(&f.auto, "auto-advance", false, "go to the next step as soon as one is done")
+}
+
+func newLearnCommand() *cobra.Command {
+	var cf clusterFlags
+	var uf uiFlags
+	var lf lessonFlags
+	cmd := &cobra.Command{
+		Use:   "learn [CHAPTER]",
+		Short: "Follow the lessons in the terminal UI, on a live cluster",
+		Long: `Opens the terminal UI on a fresh cluster with the lesson: the step where you
+left off (or CHAPTER: pod, pod/labels, 5, 5.3), its checks evaluated as the
+cluster changes, and the lesson commands in the console (hint, next, prev,
+goto, solution, reset, lessons; :help lists them all). The step's files are
+in the workspace folder under kubetour's state folder, where kubectl runs.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				lf.at = args[0]
+			}
+			return runUIWith(cmd.Context(), cf, uf, "learn", &lf)
+		},
+	}
+	cf.add(cmd)
+	uf.add(cmd)
+	lf.add(cmd)
+	return cmd
+}
+
+// tuiLesson adapts a lessons.Session to the terminal UI.
+type tuiLesson struct {
+	sess *lessons.Session
+	c    *engine.Cluster
+}
+
+var _ tui.Lesson = (*tuiLesson)(nil)
+
+func (l *tuiLesson) Markdown() string { return l.sess.Markdown() }
+
+func (l *tuiLesson) Observe(batch []events.Event) []string {
+	return l.report(l.sess.Observe(lessonsrun.Events(batch)))
+}
+
+func (l *tuiLesson) Ran(r tui.LessonRun) []string {
+	exit := 0
+	if !r.OK {
+		exit = 1
+	}
+	return l.report(l.sess.Ran(lessons.Command{Seq: lessonsrun.LastSeq(l.c), Line: r.Line, Args: r.Args, Exit: exit, Output: r.Output}))
+}
+
+func (l *tuiLesson) Command(line string) (string, bool, bool) {
+	reply, ok := l.sess.Command(line)
+	return reply.Text, reply.Asking, ok
+}
+
+// report is what an observation says in the console (as learn.go prints
+// it); the lesson pane shows the checks and what just happened.
+func (l *tuiLesson) report(u lessons.Update) []string {
+	lang := l.sess.Lang()
+	var out []string
+	for _, m := range u.NewMistakes {
+		out = append(out, strings.Split(lessons.RenderMistake(m, lang), "\n")...)
+	}
+	if u.Passed {
+		if _, st := l.sess.Current(); st != nil {
+			out = append(out, strings.Split(lessons.RenderPassed(st, lang), "\n")...)
+		}
+		if u.Advance {
+			if err := l.sess.Next(); err != nil {
+				out = append(out, "kubetour: "+err.Error())
+			}
+		}
+	}
+	return out
+}
+
+// startLesson loads the course and the student's progress, opens the
+// workspace (kubectl runs there) and puts the cluster at the step. It
+// returns the lesson, the session's title and what to close at the end.
+func startLesson(c *engine.Cluster, r *script.Runner, exe string, lf *lessonFlags, lang tui.Lang, logOut, errOut io.Writer) (*tuiLesson, string, func(), error) {
+	course, ps := loadCourse(lf.dir)
+	if errs := ps.Errors(); len(errs) > 0 {
+		return nil, "", nil, fmt.Errorf("the lessons do not load (run `kubetour lessons check`):\n%v", errs)
+	}
+	prog, store, err := loadProgress(errOut)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	state, err := stateDir()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	ws, err := lessonsrun.OpenWorkspace(filepath.Join(state, "workspace"))
+	if err != nil {
+		return nil, "", nil, err
+	}
+	env, err := lessonsrun.NewEnv(c, ws, []string{exe, "kubectl"}, nil)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	// Nothing may print while the UI draws: the env's notes go to the log.
+	env.Notify = func(s string) { fmt.Fprintln(logOut, "kubetour:", s) }
+	r.Dir = ws.Dir
+	sess := lessons.NewSession(course, env, prog, store)
+	sess.SetAutoAdvance(lf.auto)
+	if lang == tui.Korean {
+		if err := sess.SetLang("ko"); err != nil {
+			env.Close()
+			return nil, "", nil, err
+		}
+	}
+	fmt.Fprintf(errOut, "kubetour: preparing the lesson (your files are in %s)\n", ws.Dir)
+	if lf.at != "" {
+		err = sess.Jump(lf.at)
+	} else {
+		err = sess.Start()
+	}
+	if err != nil {
+		env.Close()
+		return nil, "", nil, err
+	}
+	title := "learn"
+	if ch, _ := sess.Current(); ch != nil {
+		title = ch.ID
+	}
+	return &tuiLesson{sess: sess, c: c}, title, func() { env.Close() }, nil
+}
+
+// runLearnConsole is `kubetour learn` without a terminal: the plain
+// lesson console.
+func runLearnConsole(ctx context.Context, cf clusterFlags, uf uiFlags, lf *lessonFlags) error {
+	return runLessonConsole(ctx, cf, lf.dir, uf.lang, lf.at, lf.auto, os.Stdin, os.Stdout, os.Stderr)
+}

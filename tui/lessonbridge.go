@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"kubetour/engine/events"
+	"kubetour/script"
+)
+
+// Lesson is a lesson session as the UI drives it: cmd/kubetour adapts
+// lessons.Session to it, so the UI knows nothing of the lessons package.
+// Observe, Ran and Command may block (they read or prepare the cluster):
+// the UI calls them from tea.Cmds, never from Update. Markdown is cheap.
+type Lesson interface {
+	// Markdown is the lesson pane's text: the current step, its checks.
+	Markdown() string
+	// Observe feeds a batch of narration and re-evaluates the step; it
+	// returns what to say in the console (step done, a mistake's hint).
+	Observe(batch []events.Event) []string
+	// Ran records a console command the student ran, with its output.
+	Ran(c LessonRun) []string
+	// Command runs a lesson console command (hint, next, solution …).
+	// handled is false for a line that is not one; asking is true when
+	// the reply asks a yes/no question, answered by the next line.
+	Command(line string) (reply string, asking, handled bool)
+}
+
+// LessonRun is a console command as the lesson sees it.
+type LessonRun struct {
+	Line   string
+	Args   []string // as typed
+	OK     bool
+	Output string
+}
+
+// lessonMsg brings back what a lesson call said.
+type lessonMsg struct {
+	md    string
+	notes []string
+	// observed ends an Observe: the next batch may go.
+	observed bool
+	// command is the answer to a lesson console command.
+	command bool
+	handled bool
+	asking  bool
+	forced  bool        // typed with a : or / prefix: must be a lesson command
+	step    script.Step // what to run when the lesson did not handle it
+}
+
+// consoleWords are the console words the UI keeps for itself or for the
+// cluster: they never go to the lesson without a : or / prefix.
+var consoleWords = map[string]bool{
+	"kubectl": true, "k": true, "curl": true, "sleep": true,
+	"clear": true, "exit": true, "quit": true, "logout": true, "help": true, "history": true,
+}
+
+// lessonRoute decides whether a console line is for the lesson. Lines
+// prefixed with : or / always are; kubectl, curl and the console's own
+// words never are (unless answering a question); anything else is offered
+// to the lesson first and runs as a command when it declines.
+func (p *consolePane) lessonRoute(st script.Step) (tea.Cmd, bool) {
+	l := p.env.lesson
+	asking := p.lessonAsking
+	p.lessonAsking = false
+	w := st.Args[0]
+	forced := len(w) > 1 && (w[0] == ':' || w[0] == '/') && !strings.Contains(w[1:], "/")
+	args := st.Args
+	if forced {
+		args = append([]string{w[1:]}, args[1:]...)
+	} else if consoleWords[w] && !asking {
+		return nil, false
+	}
+	line := strings.Join(args, " ")
+	return func() tea.Msg {
+		reply, ask, handled := l.Command(line)
+		return lessonMsg{md: l.Markdown(), command: true, notes: splitNote(reply), handled: handled, asking: ask, forced: forced, step: st}
+	}, true
+}
+
+// lessonReply shows a lesson command's answer, or runs the line as a
+// command when the lesson did not take it.
+func (p *consolePane) lessonReply(msg lessonMsg) tea.Cmd {
+	p.cacheValid = false
+	switch {
+	case msg.handled:
+		p.lessonAsking = msg.asking
+		p.print(lineInfo, msg.notes...)
+	case msg.forced:
+		p.print(lineErr, "kubetour: not a lesson command: "+msg.step.Args[0]+" (:help lists them)")
+	default:
+		return p.runPlain(msg.step)
+	}
+	return nil
+}
+
+// lessonRan tells the lesson about a finished console command.
+func (p *consolePane) lessonRan(st script.Step, ok bool, out []string) tea.Cmd {
+	l := p.env.lesson
+	if l == nil {
+		return nil
+	}
+	run := LessonRun{Line: st.Text, Args: st.Args, OK: ok, Output: strings.Join(out, "\n")}
+	return func() tea.Msg {
+		notes := l.Ran(run)
+		return lessonMsg{md: l.Markdown(), notes: notes}
+	}
+}
+
+// observeLesson hands narration to the lesson, one batch at a time: the
+// batches that arrive meanwhile wait and go together.
+func (m *Model) observeLesson(evs []events.Event) tea.Cmd {
+	l := m.opts.LessonSession
+	if l == nil {
+		return nil
+	}
+	m.lessonPending = append(m.lessonPending, evs...)
+	if m.lessonBusy || len(m.lessonPending) == 0 {
+		return nil
+	}
+	batch := m.lessonPending
+	m.lessonPending = nil
+	m.lessonBusy = true
+	return func() tea.Msg {
+		notes := l.Observe(batch)
+		return lessonMsg{md: l.Markdown(), notes: notes, observed: true}
+	}
+}
+
+// lessonUpdate applies what a lesson call returned.
+func (m *Model) lessonUpdate(msg lessonMsg) tea.Cmd {
+	m.showLesson(msg.md)
+	var cmds []tea.Cmd
+	if msg.command {
+		cmds = append(cmds, m.console.lessonReply(msg))
+	} else if len(msg.notes) > 0 {
+		m.console.print(lineInfo, msg.notes...)
+		m.console.cacheValid = false
+	}
+	if msg.observed {
+		m.lessonBusy = false
+		cmds = append(cmds, m.observeLesson(nil))
+	}
+	return tea.Batch(cmds...)
+}
+
+// showLesson replaces the lesson text, keeping the scroll position when
+// only the checks changed.
+func (m *Model) showLesson(md string) {
+	p := m.lesson
+	if md == "" || md == p.content {
+		return
+	}
+	if firstLine(md) != firstLine(p.content) || stepLine(md) != stepLine(p.content) {
+		p.SetContent(md)
+		return
+	}
+	p.content = md
+	p.renderedW = -1
+	p.cacheValid = false
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// stepLine is the step heading of lessons.Session.Markdown ("## 2/5 · …").
+func stepLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "## ") {
+			return l
+		}
+	}
+	return ""
+}
+
+func splitNote(s string) []string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// evaluateLesson evaluates the step once at start, so the checklist shows
+// where the cluster stands before anything happens.
+func (m *Model) evaluateLesson() tea.Cmd {
+	l := m.opts.LessonSession
+	if l == nil || m.lessonBusy {
+		return nil
+	}
+	m.lessonBusy = true
+	return func() tea.Msg {
+		notes := l.Observe(nil)
+		return lessonMsg{md: l.Markdown(), notes: notes, observed: true}
+	}
+}
