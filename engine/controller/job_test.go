@@ -2,88 +2,23 @@ package controller
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 
-	"kubetour/engine/apiserver"
-	"kubetour/engine/clock"
-	"kubetour/engine/events"
-	"kubetour/engine/kinds"
-	"kubetour/engine/loop"
-	"kubetour/engine/record"
 	"kubetour/engine/store"
 )
 
-// batchHarness is a store, API and loop on a manual clock, with no loop
-// running: a test calls a controller's sync itself, sample-controller
-// style, and replays the store's changes into Observe when it wants the
-// controller to see them.
-type batchHarness struct {
-	t   *testing.T
-	clk *clock.Warp
-	d   Deps
-	bus *events.Bus
+// batchHarness drives the Job and CronJob controllers (see harness).
+type batchHarness struct{ *harness }
 
-	mu      sync.Mutex
-	changes []store.Change
-}
+var harnessStart = testStart
 
-var harnessStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-
-func newBatchHarness(t *testing.T) *batchHarness {
-	t.Helper()
-	h := &batchHarness{t: t, clk: clock.NewManual(harnessStart)}
-	n := 0
-	st := store.New(store.Options{Now: h.clk.Now,
-		NewUID:     func() types.UID { n++; return types.UID(fmt.Sprintf("uid-%04d", n)) },
-		NameSuffix: func() string { n++; return fmt.Sprintf("x%04d", n) }})
-	st.OnChange(func(c store.Change) {
-		h.mu.Lock()
-		h.changes = append(h.changes, c)
-		h.mu.Unlock()
-	})
-	h.bus = events.NewBus(1000)
-	h.d = Deps{API: apiserver.NewAPI(st, h.clk.Now, 1), Store: st, Loop: loop.New(h.clk),
-		Rec: &record.Recorder{Bus: h.bus, Store: st, Now: h.clk.Now}}
-	for _, obj := range []struct {
-		k   *kinds.Kind
-		obj runtime.Object
-	}{
-		{kinds.Core("namespaces"), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}}},
-		{kinds.Core("serviceaccounts"), &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default", Namespace: "default"}}},
-	} {
-		if _, err := st.Create(obj.k, obj.obj); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return h
-}
-
-// observe hands the changes so far to each controller.
-func (h *batchHarness) observe(cs ...Controller) {
-	for {
-		h.mu.Lock()
-		pending := h.changes
-		h.changes = nil
-		h.mu.Unlock()
-		if len(pending) == 0 {
-			return
-		}
-		for _, c := range pending {
-			for _, ctl := range cs {
-				ctl.Observe(c)
-			}
-		}
-	}
-}
+func newBatchHarness(t *testing.T) *batchHarness { return &batchHarness{newHarness(t, "x")} }
 
 func (h *batchHarness) reasons(source string) []string {
 	var out []string

@@ -3,7 +3,6 @@ package controller
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,78 +13,18 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
-	"kubetour/engine/apiserver"
-	"kubetour/engine/clock"
 	"kubetour/engine/events"
 	"kubetour/engine/kinds"
-	"kubetour/engine/loop"
-	"kubetour/engine/record"
 	"kubetour/engine/store"
 )
 
-// rsHarness is a store, API and loop on a manual clock with no loop
-// running: tests call a controller's sync themselves (sample-controller
-// style) and replay the store's changes into Observe when the controller
-// must see them.
-type rsHarness struct {
-	t   *testing.T
-	clk *clock.Warp
-	d   Deps
-	bus *events.Bus
+// rsHarness drives the ReplicaSet and GC controllers (see harness).
+type rsHarness struct{ *harness }
 
-	mu      sync.Mutex
-	changes []store.Change
-}
+var rsStart = testStart
 
-var rsStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+func newRSHarness(t *testing.T) *rsHarness { return &rsHarness{newHarness(t, "s")} }
 
-func newRSHarness(t *testing.T) *rsHarness {
-	t.Helper()
-	h := &rsHarness{t: t, clk: clock.NewManual(rsStart)}
-	n := 0
-	st := store.New(store.Options{Now: h.clk.Now,
-		NewUID:     func() types.UID { n++; return types.UID(fmt.Sprintf("uid-%04d", n)) },
-		NameSuffix: func() string { n++; return fmt.Sprintf("s%04d", n) }})
-	st.OnChange(func(c store.Change) {
-		h.mu.Lock()
-		h.changes = append(h.changes, c)
-		h.mu.Unlock()
-	})
-	h.bus = events.NewBus(1000)
-	h.d = Deps{API: apiserver.NewAPI(st, h.clk.Now, 1), Store: st, Loop: loop.New(h.clk),
-		Rec: &record.Recorder{Bus: h.bus, Store: st, Now: h.clk.Now}}
-	for _, o := range []struct {
-		k   *kinds.Kind
-		obj runtime.Object
-	}{
-		{kinds.Core("namespaces"), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "default"}}},
-		{kinds.Core("serviceaccounts"), &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default", Namespace: "default"}}},
-	} {
-		if _, err := st.Create(o.k, o.obj); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return h
-}
-
-func (h *rsHarness) observe(cs ...Controller) {
-	for {
-		h.mu.Lock()
-		pending := h.changes
-		h.changes = nil
-		h.mu.Unlock()
-		if len(pending) == 0 {
-			return
-		}
-		for _, c := range pending {
-			for _, ctl := range cs {
-				ctl.Observe(c)
-			}
-		}
-	}
-}
-
-// syncRS lets the controller see the changes so far, then syncs key.
 func (h *rsHarness) syncRS(m *ReplicaSets, key string) {
 	h.observe(m)
 	m.sync(key)
