@@ -13,6 +13,7 @@ import (
 
 	"kubetour/engine/apiserver"
 	"kubetour/engine/kinds"
+	"kubetour/engine/store"
 )
 
 // BenchmarkCronJobsDay: 100 CronJobs firing every minute for a simulated
@@ -44,6 +45,8 @@ func BenchmarkCronJobsDay(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		counts := map[string]int{}
+		c.Store.OnChange(func(ch store.Change) { counts[ch.Kind.Plural+" "+string(ch.Type)]++ })
 		b.StartTimer()
 		c.Advance(day)
 		b.StopTimer()
@@ -62,6 +65,10 @@ func BenchmarkCronJobsDay(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(c.List(kinds.Core("pods"), "default"))), "pods-left")
 		b.ReportMetric(float64(c.Store.Count(kinds.Core("events"), "")), "events-stored")
+		b.ReportMetric(float64(c.Store.ResourceVersion()), "writes")
+		if os.Getenv("KUBETOUR_BENCH_COUNTS") != "" {
+			b.Log(counts)
+		}
 		c.Stop()
 		b.StartTimer()
 	}

@@ -98,8 +98,9 @@ func (m *MetricsServer) Start(after func(time.Duration, func())) {
 // resolutions: "metrics not available yet", as on a real cluster.
 func (m *MetricsServer) Scrape() {
 	now := m.now()
-	podObjs, _ := m.store.List(kinds.Core("pods"), store.ListOptions{})
-	nodeObjs, _ := m.store.List(kinds.Core("nodes"), store.ListOptions{})
+	// Read-only: a scrape copies only what it publishes.
+	podObjs := m.store.ListShared(kinds.Core("pods"), store.ListOptions{})
+	nodeObjs := m.store.ListShared(kinds.Core("nodes"), store.ListOptions{})
 
 	m.mu.RLock()
 	prev := m.samples

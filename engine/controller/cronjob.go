@@ -275,7 +275,7 @@ func (c *CronJob) syncCronJob(cj *batchv1.CronJob, jobs []*batchv1.Job) (*time.D
 		if children[ref.UID] {
 			continue
 		}
-		if _, err := c.Store.Get(jobKind, ref.Namespace, ref.Name); apierrors.IsNotFound(err) {
+		if _, found := c.Store.Peek(jobKind, ref.Namespace, ref.Name); !found {
 			c.narrateMissing(cj, ref.Name)
 			cronRemoveActive(cj, ref.UID)
 			changed = true

@@ -48,7 +48,7 @@ func (e *Endpoints) Observe(c store.Change) {
 		if old != nil && !endpointRelevant(old, pod) {
 			return
 		}
-		svcs, _ := e.Store.List(kinds.Core("services"), store.ListOptions{Namespace: pod.Namespace})
+		svcs := e.Store.ListShared(kinds.Core("services"), store.ListOptions{Namespace: pod.Namespace})
 		for _, obj := range svcs {
 			svc := obj.(*corev1.Service)
 			if len(svc.Spec.Selector) == 0 {

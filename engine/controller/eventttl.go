@@ -31,7 +31,7 @@ func (e *eventTTL) Observe(store.Change) {}
 func (e *eventTTL) sweep() {
 	ek := kinds.Core("events")
 	cutoff := e.now().Add(-EventTTL)
-	evs, _ := e.Store.List(ek, store.ListOptions{})
+	evs := e.Store.ListShared(ek, store.ListOptions{})
 	for _, o := range evs {
 		ev := o.(*corev1.Event)
 		last := ev.LastTimestamp.Time

@@ -205,12 +205,9 @@ func (g *GC) classify(ns string, r metav1.OwnerReference) ownerState {
 		// reports it and never acts on it.
 		return ownerSolid
 	}
-	owner, err := g.Store.Get(ok, ons, r.Name)
-	if apierrors.IsNotFound(err) {
+	owner, found := g.Store.Peek(ok, ons, r.Name)
+	if !found {
 		return ownerGone
-	}
-	if err != nil {
-		return ownerSolid
 	}
 	om, _ := meta.Accessor(owner)
 	if om.GetUID() != r.UID {

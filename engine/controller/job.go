@@ -199,8 +199,9 @@ func (j *Job) podsOf(job *batchv1.Job) []*corev1.Pod {
 	pods := make([]*corev1.Pod, 0, len(set))
 	for pk := range set {
 		ns, name := splitKey(pk)
-		obj, err := j.Store.Get(jobPodKind, ns, name)
-		if err != nil {
+		// Shared, read-only: writes to a pod re-read it (job_track.go).
+		obj, found := j.Store.Peek(jobPodKind, ns, name)
+		if !found {
 			continue
 		}
 		pod := obj.(*corev1.Pod)

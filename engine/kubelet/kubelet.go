@@ -10,7 +10,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 
 	"kubetour/engine/apiserver"
@@ -108,14 +107,13 @@ func podKey(ns, name string) string { return ns + "/" + name }
 // reads the pod afresh and may be called any number of times.
 func (k *Kubelet) Sync(ns, name string) {
 	key := podKey(ns, name)
-	obj, err := k.store.Get(kinds.Core("pods"), ns, name)
-	if apierrors.IsNotFound(err) {
+	// The stored pod itself, read-only: the kubelet writes status on a
+	// fresh copy (writeStatus), never on this one.
+	obj, found := k.store.Peek(kinds.Core("pods"), ns, name)
+	if !found {
 		if uid, ok := k.byKey[key]; ok {
 			k.teardown(k.pods[uid])
 		}
-		return
-	}
-	if err != nil {
 		return
 	}
 	pod := obj.(*corev1.Pod)

@@ -100,6 +100,17 @@ func (s *Store) Get(k *kinds.Kind, ns, name string) (runtime.Object, error) {
 	return obj.DeepCopyObject(), nil
 }
 
+// Peek returns the stored object itself, not a copy. Stored objects are
+// never changed in place (every write stores a new value), so a reader may
+// keep it, but must never modify it: controllers read this way on their hot
+// paths, as upstream controllers read their informers' caches.
+func (s *Store) Peek(k *kinds.Kind, ns, name string) (runtime.Object, bool) {
+	s.mu.RLock()
+	obj, ok := s.data[k][key(ns, name)]
+	s.mu.RUnlock()
+	return obj, ok
+}
+
 // ListOptions filter a list.
 type ListOptions struct {
 	Namespace string // "" = all
@@ -122,6 +133,36 @@ func (s *Store) List(k *kinds.Kind, o ListOptions) ([]runtime.Object, uint64) {
 	}
 	sortObjects(out)
 	return out, s.rv
+}
+
+// ListShared is List without the copies: the stored objects themselves,
+// sorted the same way, which the caller must not modify (see Peek).
+func (s *Store) ListShared(k *kinds.Kind, o ListOptions) []runtime.Object {
+	s.mu.RLock()
+	type entry struct {
+		ns, name string
+		obj      runtime.Object
+	}
+	found := make([]entry, 0, len(s.data[k]))
+	for _, obj := range s.data[k] {
+		if !matches(obj, o) {
+			continue
+		}
+		m, _ := meta.Accessor(obj)
+		found = append(found, entry{m.GetNamespace(), m.GetName(), obj})
+	}
+	s.mu.RUnlock()
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].ns != found[j].ns {
+			return found[i].ns < found[j].ns
+		}
+		return found[i].name < found[j].name
+	})
+	out := make([]runtime.Object, len(found))
+	for i, e := range found {
+		out[i] = e.obj
+	}
+	return out
 }
 
 // Count returns how many objects of kind k are in namespace ns ("" = all),

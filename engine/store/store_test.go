@@ -163,3 +163,40 @@ func TestGenerateName(t *testing.T) {
 		t.Fatalf("generateName: %v %v", out, err)
 	}
 }
+
+// Peek and ListShared hand out the stored values themselves; that is safe
+// only because a write stores a new value instead of changing the old one.
+// A reader holding a peeked pod must keep seeing the version it read.
+func TestSharedReadsKeepTheirVersion(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	for _, n := range []string{"b", "a"} {
+		if _, err := s.Create(pods, pod(n, map[string]string{"app": "web"})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := s.Peek(pods, "default", "missing"); ok {
+		t.Fatal("Peek found a pod that does not exist")
+	}
+	seen, ok := s.Peek(pods, "default", "a")
+	if !ok {
+		t.Fatal("Peek did not find pod a")
+	}
+	rv := seen.(*corev1.Pod).ResourceVersion
+	list := s.ListShared(pods, ListOptions{Labels: labels.SelectorFromSet(labels.Set{"app": "web"})})
+	if len(list) != 2 || list[0].(*corev1.Pod).Name != "a" || list[1].(*corev1.Pod).Name != "b" {
+		t.Fatalf("ListShared not sorted by name: %v", list)
+	}
+	fresh, _ := s.Get(pods, "default", "a")
+	fresh.(*corev1.Pod).Status.Phase = corev1.PodRunning
+	if _, err := s.Update(pods, fresh, UpdateOptions{Status: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p := seen.(*corev1.Pod); p.Status.Phase != "" || p.ResourceVersion != rv {
+		t.Fatalf("a peeked pod changed under its reader: phase %q rv %s", p.Status.Phase, p.ResourceVersion)
+	}
+	now, _ := s.Peek(pods, "default", "a")
+	if now.(*corev1.Pod).Status.Phase != corev1.PodRunning {
+		t.Fatal("Peek after the write does not see it")
+	}
+}
