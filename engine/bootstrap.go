@@ -38,6 +38,12 @@ func (c *Cluster) bootstrap() error {
 		c.acc.Sync(ns)
 	}
 	kernel, osImage := hostFacts()
+	if c.cfg.Kernel != "" {
+		kernel = c.cfg.Kernel
+	}
+	if c.cfg.OSImage != "" {
+		osImage = c.cfg.OSImage
+	}
 	for _, n := range c.cfg.Nodes {
 		if err := create("nodes", c.nodeObject(n, kernel, osImage)); err != nil {
 			return err

@@ -21,7 +21,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"kubetour/engine/admission"
 	"kubetour/engine/apiserver"
 	"kubetour/engine/clock"
 	"kubetour/engine/controller"
@@ -64,6 +63,10 @@ type Config struct {
 	// kubeadm). A runtime whose network must hold the ClusterIPs (Docker)
 	// gives its own.
 	ServiceCIDR netip.Prefix
+	// Kernel and OSImage are what the nodes report; empty means the host's
+	// own (the VM vs Container chapter's point: one kernel for all).
+	// Golden transcripts pin them so they read the same on any machine.
+	Kernel, OSImage string
 }
 
 // serviceIP is the n-th address of the Service range (1: the kubernetes
@@ -136,8 +139,6 @@ func New(cfg Config) (*Cluster, error) {
 	if !cfg.ServiceCIDR.IsValid() {
 		cfg.ServiceCIDR = netip.MustParsePrefix("10.96.0.0/12")
 	}
-	// One cluster per process: the allocator's range is the cluster's.
-	admission.ServiceCIDR = cfg.ServiceCIDR
 	c := &Cluster{cfg: cfg, Clock: clk}
 	c.Loop = loop.New(clk)
 	c.Proxy = proxy.New(nil, nil)
@@ -182,6 +183,7 @@ func New(cfg Config) (*Cluster, error) {
 		},
 	})
 	c.API = apiserver.NewAPI(c.Store, clk.Now, cfg.Seed+1)
+	c.API.ServiceCIDR = cfg.ServiceCIDR
 	c.Rec = &record.Recorder{Bus: c.Bus, Store: c.Store, Now: clk.Now}
 	c.API.OnReject = c.narrateRejection
 	c.Proxy.Store, c.Proxy.Runtime = c.Store, cfg.Runtime

@@ -3,15 +3,19 @@ package engine
 import (
 	"context"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/runtime"
+	"kubetour/engine/store"
 )
 
 // serviceSync gives each Service a presence on a runtime that has its own
@@ -29,6 +33,10 @@ func (s *serviceSync) observe(kind *kinds.Kind, obj k8sruntime.Object, deleted b
 		return
 	}
 	ns, name := objNsName(obj)
+	if !(ns == dnsNamespace && name == dnsService) {
+		// Every Service change is a change of the cluster's DNS records.
+		defer s.observe(kinds.Core("services"), s.dnsObject(), false)
+	}
 	if kind == kinds.Core("services") && deleted {
 		s.c.Loop.Go(func() func() {
 			err := s.rt.RemoveService(context.Background(), ns, name)
@@ -71,6 +79,9 @@ func (s *serviceSync) spec(ns, name string) (*runtime.ServiceSpec, bool) {
 		return nil, false
 	}
 	spec := &runtime.ServiceSpec{Namespace: ns, Name: name, ClusterIP: svc.Spec.ClusterIP}
+	if ns == dnsNamespace && name == dnsService {
+		spec.DNS = s.zone()
+	}
 	var subsets []corev1.EndpointSubset
 	if eo, err := s.c.Store.Get(kinds.Core("endpoints"), ns, name); err == nil {
 		subsets = eo.(*corev1.Endpoints).Subsets
@@ -91,4 +102,45 @@ func (s *serviceSync) spec(ns, name string) (*runtime.ServiceSpec, bool) {
 		spec.Ports = append(spec.Ports, p)
 	}
 	return spec, true
+}
+
+// The cluster DNS Service, as kubeadm names it.
+const (
+	dnsNamespace = "kube-system"
+	dnsService   = "kube-dns"
+	dnsDomain    = "cluster.local"
+)
+
+// dnsObject is a stand-in naming the DNS Service, for observe.
+func (s *serviceSync) dnsObject() k8sruntime.Object {
+	return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: dnsNamespace, Name: dnsService}}
+}
+
+// zone is the DNS records CoreDNS's kubernetes plugin would serve: each
+// Service's ClusterIP, a headless Service's ready pod addresses, and an
+// ExternalName Service as an alias.
+func (s *serviceSync) zone() *runtime.DNSZone {
+	z := &runtime.DNSZone{Domain: dnsDomain, A: map[string][]string{}, CNAME: map[string]string{}}
+	for _, o := range s.c.Store.ListShared(kinds.Core("services"), store.ListOptions{}) {
+		svc := o.(*corev1.Service)
+		fqdn := strings.ToLower(svc.Name + "." + svc.Namespace + ".svc." + dnsDomain)
+		switch {
+		case svc.Spec.Type == corev1.ServiceTypeExternalName:
+			z.CNAME[fqdn] = strings.ToLower(strings.TrimSuffix(svc.Spec.ExternalName, "."))
+		case svc.Spec.ClusterIP == corev1.ClusterIPNone:
+			var ips []string
+			if eo, ok := s.c.Store.Peek(kinds.Core("endpoints"), svc.Namespace, svc.Name); ok {
+				for _, sub := range eo.(*corev1.Endpoints).Subsets {
+					for _, a := range sub.Addresses {
+						ips = append(ips, a.IP)
+					}
+				}
+			}
+			sort.Strings(ips)
+			z.A[fqdn] = slices.Compact(ips)
+		case svc.Spec.ClusterIP != "":
+			z.A[fqdn] = []string{svc.Spec.ClusterIP}
+		}
+	}
+	return z
 }

@@ -28,8 +28,23 @@ func TestMain(m *testing.M) {
 	if os.Getenv("KUBETOUR_TEST_KUBECTL") == "1" {
 		kubectl.Main(os.Args[1:])
 	}
+	// Library logs (a closed exec stream's "Error on socket receive") are
+	// not the transcripts' business, as in the kubetour binary.
+	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(fs)
+	fs.Set("logtostderr", "false")
+	fs.Set("alsologtostderr", "false")
+	fs.Set("stderrthreshold", "FATAL")
 	klog.SetOutput(io.Discard)
-	klog.LogToStderr(false)
+	// The Docker transcripts wait on real time, not on the CPU: let them
+	// run three at a time (two cores; more starve the containers
+	// of CPU and the timings drift) unless -parallel says otherwise.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "3")
+	}
 	os.Exit(m.Run())
 }
 
@@ -40,6 +55,8 @@ func newSimCluster(t *testing.T) *engine.Cluster {
 		Manual: true, Seed: 7, Start: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 		Latency:    kubelet.Latency{Sandbox: 500 * time.Millisecond, Pull: 2 * time.Second},
 		NewRuntime: engine.SimRuntime,
+		// As the goldens were written, whatever kernel runs the tests.
+		Kernel: "6.18.44-fc-v769", OSImage: "Debian GNU/Linux 12 (bookworm)",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,12 +20,44 @@ var speeds = []float64{0.25, 0.5, 1, 2, 5, 10, 30, 60}
 
 func (m *Model) sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
-// key routes a key: a pending question first, then the help view, then
+// key routes a key. Bubble Tea reports the runes of one read as one key:
+// "jjj" when keys come faster than frames (a held key, a busy moment,
+// tmux send-keys). Where single keys are commands, each rune is its own
+// key; once a pane takes text, the rest is typed at once.
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return m.key1(msg)
+	}
+	var cmds []tea.Cmd
+	rs := msg.Runes
+	for len(rs) > 0 {
+		if m.takesText() {
+			cmds = append(cmds, m.key1(tea.KeyMsg{Type: tea.KeyRunes, Runes: rs}))
+			break
+		}
+		cmds = append(cmds, m.key1(tea.KeyMsg{Type: tea.KeyRunes, Runes: rs[:1]}))
+		rs = rs[1:]
+	}
+	return tea.Batch(cmds...)
+}
+
+// takesText reports whether a typed rune is text now rather than a key.
+func (m *Model) takesText() bool {
+	return !m.quitting && m.confirm == nil && !m.showHelp && !m.lay.TooSmall && m.paneOf(m.focus).CapturesInput()
+}
+
+// key1 routes one key: a pending question first, then the help view, then
 // the keys that work everywhere, then — unless the focused pane is taking
 // typed text — the single-key shortcuts, and finally the focused pane.
-func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) key1(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	if m.quitting {
+		return nil
+	}
+	// Too small, nothing is drawn but the message: a key acting unseen
+	// (text typed and run, a pane's d) would surprise. Only ctrl+c works,
+	// and the question it asks is shown in the message.
+	if m.lay.TooSmall && m.confirm == nil && msg.Type != tea.KeyCtrlC {
 		return nil
 	}
 	if m.confirm != nil {

@@ -220,6 +220,10 @@ func (m *Model) tooSmallView() string {
 		m.st.Bold.Render(fmt.Sprintf(t.TooSmall, m.width, m.height)),
 		fmt.Sprintf(t.TooSmallHint, MinWidth, MinHeight),
 	}
+	if m.confirm != nil {
+		// ctrl+c works here: its question must be seen to be answered.
+		msg = append(msg, "", m.confirm.text, m.st.Bold.Render(t.YesNo))
+	}
 	var lines []string
 	for _, l := range msg {
 		lines = append(lines, wrap(l, max(m.width-2, 1))...)

@@ -1,6 +1,7 @@
 package admission
 
 import (
+	"net/netip"
 	"reflect"
 	"strings"
 
@@ -34,6 +35,9 @@ type Attributes struct {
 	Name        string
 	Object      runtime.Object
 	OldObject   runtime.Object
+	// ServiceCIDR is the cluster's Service range; zero means
+	// DefaultServiceCIDR.
+	ServiceCIDR netip.Prefix
 }
 
 // Lister reads the store. It returns copies, so nothing here mutates stored

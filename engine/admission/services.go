@@ -18,13 +18,15 @@ import (
 // portallocator). What is in use is read from the Lister each time, so there
 // is no allocator state to keep or repair.
 
-// ServiceCIDR and NodePortRange are the kube-apiserver defaults
-// (--service-cluster-ip-range 10.96.0.0/12 as kubeadm sets it,
-// --service-node-port-range 30000-32767).
+// DefaultServiceCIDR and the node port range are the kube-apiserver
+// defaults (--service-cluster-ip-range 10.96.0.0/12 as kubeadm sets it,
+// --service-node-port-range 30000-32767). A cluster may set its own range
+// (Attributes.ServiceCIDR): on Docker it is carved from the cluster's
+// network.
 var (
-	ServiceCIDR      = netip.MustParsePrefix("10.96.0.0/12")
-	NodePortRangeMin = 30000
-	NodePortRangeMax = 32767
+	DefaultServiceCIDR = netip.MustParsePrefix("10.96.0.0/12")
+	NodePortRangeMin   = 30000
+	NodePortRangeMax   = 32767
 )
 
 var serviceKind = schema.GroupKind{Kind: "Service"}
@@ -50,7 +52,11 @@ func AllocateService(a *Attributes, l Lister, rnd *rand.Rand) error {
 	if err != nil {
 		return apierrors.NewInternalError(err)
 	}
-	if err := allocateClusterIP(svc, old, usedIPs, rnd); err != nil {
+	cidr := a.ServiceCIDR
+	if !cidr.IsValid() {
+		cidr = DefaultServiceCIDR
+	}
+	if err := allocateClusterIP(cidr, svc, old, usedIPs, rnd); err != nil {
 		return err
 	}
 	return allocateNodePorts(svc, old, usedPorts, rnd)
@@ -86,7 +92,7 @@ func allocatedByOthers(svc *corev1.Service, l Lister) (map[netip.Addr]bool, map[
 	return ips, ports, nil
 }
 
-func allocateClusterIP(svc, old *corev1.Service, used map[netip.Addr]bool, rnd *rand.Rand) error {
+func allocateClusterIP(cidr netip.Prefix, svc, old *corev1.Service, used map[netip.Addr]bool, rnd *rand.Rand) error {
 	s := &svc.Spec
 	if s.Type == corev1.ServiceTypeExternalName {
 		return nil
@@ -111,7 +117,7 @@ func allocateClusterIP(svc, old *corev1.Service, used map[netip.Addr]bool, rnd *
 			// Validation reports a malformed address with its own words.
 			return nil
 		}
-		if msg := checkServiceIP(addr, used); msg != "" {
+		if msg := checkServiceIP(cidr, addr, used); msg != "" {
 			ips := s.ClusterIPs
 			if len(ips) == 0 {
 				ips = []string{s.ClusterIP}
@@ -125,7 +131,7 @@ func allocateClusterIP(svc, old *corev1.Service, used map[netip.Addr]bool, rnd *
 		}
 		return nil
 	}
-	addr, ok := nextServiceIP(used, rnd)
+	addr, ok := nextServiceIP(cidr, used, rnd)
 	if !ok {
 		return apierrors.NewInternalError(fmt.Errorf("failed to allocate a serviceIP: range is full"))
 	}
@@ -136,17 +142,17 @@ func allocateClusterIP(svc, old *corev1.Service, used map[netip.Addr]bool, rnd *
 
 // serviceRange returns the first and last assignable addresses: the
 // network and broadcast addresses are never handed out.
-func serviceRange() (first netip.Addr, size int) {
-	bits := ServiceCIDR.Addr().BitLen() - ServiceCIDR.Bits()
+func serviceRange(cidr netip.Prefix) (first netip.Addr, size int) {
+	bits := cidr.Addr().BitLen() - cidr.Bits()
 	total := 1 << bits
-	return ServiceCIDR.Masked().Addr().Next(), total - 2
+	return cidr.Masked().Addr().Next(), total - 2
 }
 
-func checkServiceIP(addr netip.Addr, used map[netip.Addr]bool) string {
-	first, size := serviceRange()
+func checkServiceIP(cidr netip.Prefix, addr netip.Addr, used map[netip.Addr]bool) string {
+	first, size := serviceRange(cidr)
 	last := addAddr(first, size-1)
-	if !ServiceCIDR.Contains(addr) || addr.Less(first) || last.Less(addr) {
-		return fmt.Sprintf("the provided IP (%s) is not in the valid range. The range of valid IPs is %s", addr, ServiceCIDR)
+	if !cidr.Contains(addr) || addr.Less(first) || last.Less(addr) {
+		return fmt.Sprintf("the provided IP (%s) is not in the valid range. The range of valid IPs is %s", addr, cidr)
 	}
 	if used[addr] {
 		return "provided IP is already allocated"
@@ -189,8 +195,8 @@ func rangeOffset(size, lo, step, hi int) int {
 // nextServiceIP picks a random free address in the upper band, then the
 // lower one; the first address (x.x.0.1, the kubernetes Service) is never
 // handed out dynamically.
-func nextServiceIP(used map[netip.Addr]bool, rnd *rand.Rand) (netip.Addr, bool) {
-	first, size := serviceRange()
+func nextServiceIP(cidr netip.Prefix, used map[netip.Addr]bool, rnd *rand.Rand) (netip.Addr, bool) {
+	first, size := serviceRange(cidr)
 	off := rangeOffset(size+2, 16, 16, 256)
 	try := func(lo, hi int) (netip.Addr, bool) { // offsets [lo, hi)
 		n := hi - lo

@@ -48,7 +48,7 @@ func TestAllocateServiceCreate(t *testing.T) {
 			svc: service("nm-1", "svc-1", ""),
 			check: func(t *testing.T, s *corev1.Service) {
 				ip := netip.MustParseAddr(s.Spec.ClusterIP)
-				if !ServiceCIDR.Contains(ip) || ip.Less(netip.MustParseAddr("10.96.1.1")) || s.Spec.ClusterIPs[0] != s.Spec.ClusterIP {
+				if !DefaultServiceCIDR.Contains(ip) || ip.Less(netip.MustParseAddr("10.96.1.1")) || s.Spec.ClusterIPs[0] != s.Spec.ClusterIP {
 					t.Fatalf("clusterIP %s outside the dynamic band", ip)
 				}
 			},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -45,6 +46,8 @@ type API struct {
 	Store    *store.Store
 	Now      func() time.Time
 	OnReject func(Rejection)
+	// ServiceCIDR is where ClusterIPs come from (zero: the default range).
+	ServiceCIDR netip.Prefix
 
 	mu  sync.Mutex
 	rnd *rand.Rand
@@ -99,6 +102,7 @@ func (a *API) reject(verb string, k *kinds.Kind, ns, name string, err error) err
 func (a *API) admit(attr *admission.Attributes) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	attr.ServiceCIDR = a.ServiceCIDR
 	return admission.Process(attr, a.Lister(), a.rnd)
 }
 

@@ -30,6 +30,18 @@ type ServiceSpec struct {
 	// one it picks; the DNS names still lead to the proxy.
 	ClusterIP string
 	Ports     []ServicePort
+	// DNS is set on the cluster DNS Service (kube-dns) only: its proxy
+	// then answers DNS itself from these records, which is how pods
+	// resolve headless and ExternalName Services.
+	DNS *DNSZone
+}
+
+// DNSZone is the cluster's DNS records, as CoreDNS serves them. Names are
+// fully qualified, lower case, without the final dot.
+type DNSZone struct {
+	Domain string
+	A      map[string][]string // a Service's ClusterIP, or a headless Service's ready pod IPs
+	CNAME  map[string]string   // ExternalName Services
 }
 
 // ServicePort is one port of a Service with its ready endpoints.

@@ -67,6 +67,19 @@ const ProxyConfigFile = "endpoints.json"
 type ProxyConfig struct {
 	Service string      `json:"service"` // namespace/name, for logs
 	Ports   []ProxyPort `json:"ports"`
+	// DNS, when set, makes this proxy the cluster's DNS server (the
+	// kube-dns Service): it answers port 53 itself, over UDP and TCP.
+	DNS *DNSZone `json:"dns,omitempty"`
+}
+
+// DNSZone is the cluster's DNS data, as CoreDNS's kubernetes plugin would
+// serve it. Names are lower case and fully qualified without the final dot.
+type DNSZone struct {
+	Domain string              `json:"domain"` // cluster.local
+	A      map[string][]string `json:"a,omitempty"`
+	CNAME  map[string]string   `json:"cname,omitempty"`
+	// Upstream answers every name outside Domain (Docker's embedded DNS).
+	Upstream string `json:"upstream,omitempty"`
 }
 
 // ProxyPort is one Service port.

@@ -54,7 +54,11 @@ type proxy struct {
 	mu        sync.Mutex
 	listeners map[int]*proxyListener // by listening port
 	log       io.Writer
+	dns       *dnsServer // when this proxy is the cluster's DNS
 }
+
+// dnsPort is where the cluster DNS answers (the kube-dns Service's port).
+const dnsPort = 53
 
 type proxyListener struct {
 	l    net.Listener
@@ -67,9 +71,10 @@ type proxyListener struct {
 func (p *proxy) apply(c ProxyConfig) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.applyDNS(c.DNS)
 	want := map[int][]string{}
 	for _, port := range c.Ports {
-		if len(port.Endpoints) == 0 {
+		if len(port.Endpoints) == 0 || (p.dns != nil && port.Port == dnsPort) {
 			continue
 		}
 		want[port.Port] = port.Endpoints
@@ -141,4 +146,29 @@ func (pl *proxyListener) forward(c net.Conn) {
 		<-done
 		return
 	}
+}
+
+// applyDNS starts, updates or stops the DNS server. Called with p.mu held.
+func (p *proxy) applyDNS(zone *DNSZone) {
+	if zone == nil {
+		if p.dns != nil {
+			p.dns.close()
+			p.dns = nil
+		}
+		return
+	}
+	if p.dns == nil {
+		if pl := p.listeners[dnsPort]; pl != nil {
+			pl.l.Close()
+			delete(p.listeners, dnsPort)
+		}
+		d, err := startDNS(":" + strconv.Itoa(dnsPort))
+		if err != nil {
+			fmt.Fprintln(p.log, "proxy: dns:", err)
+			return
+		}
+		p.dns = d
+	}
+	z := *zone
+	p.dns.zone.Store(&z)
 }

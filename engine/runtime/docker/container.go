@@ -251,8 +251,38 @@ func (r *Runtime) StartContainer(ctx context.Context, id string) error {
 		r.startFailed(c, err.Error())
 		return err
 	}
+	r.awaitListening(ctx, c)
 	return nil
 }
+
+// awaitListening returns once an emulated server image accepts connections
+// on its ports (at most listenWait). The process binds its ports in its
+// first milliseconds, as nginx does; without the wait, a student who curls
+// a pod the moment it is Running could be refused by a program that has
+// not finished starting, which on a real node the status round trip hides.
+func (r *Runtime) awaitListening(ctx context.Context, c *ctr) {
+	if !c.img.emulated || len(c.cfg.Command) > 0 || c.sb == nil || c.sb.ip == "" || c.sb.cfg.HostNetwork {
+		return
+	}
+	deadline := time.Now().Add(listenWait)
+	for _, port := range c.img.b.Ports {
+		addr := net.JoinHostPort(c.sb.ip, strconv.Itoa(port))
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			conn, err := r.Dial(dctx, addr)
+			cancel()
+			if err == nil {
+				conn.Close()
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// listenWait bounds awaitListening: a server that cannot bind is the
+// kubelet's and the probes' business, not a reason to hang.
+const listenWait = 3 * time.Second
 
 // startFailed records a start that did not happen and reports its exit.
 func (r *Runtime) startFailed(c *ctr, msg string) {

@@ -181,7 +181,9 @@ type cgroupDirs struct {
 	memory, cpu, cpuacct, pid string // directories
 }
 
-const cgroupRoot = "/sys/fs/cgroup"
+// cgroupRoot is where cgroup filesystems are mounted (a variable so the
+// parsing of both versions is tested on any host).
+var cgroupRoot = "/sys/fs/cgroup"
 
 func dirsOf(lines []cgroupLine, version int) *cgroupDirs {
 	d := &cgroupDirs{version: version}

@@ -64,6 +64,14 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 		hcfg.NetworkMode = container.NetworkMode(r.netName)
 		hcfg.DNSSearch = searchList(cfg)
 		hcfg.DNSOptions = []string{"ndots:5"}
+		// Docker's own resolver answers the names of containers and
+		// Services' proxies, and asks these servers for everything else:
+		// the cluster DNS, which knows headless and ExternalName Services.
+		for _, s := range cfg.DNSServers {
+			if a, err := netip.ParseAddr(s); err == nil && r.plan.ServiceCIDR.Contains(a) {
+				hcfg.DNS = append(hcfg.DNS, s)
+			}
+		}
 		if len(cfg.Ports) > 0 {
 			ccfg.ExposedPorts = nat.PortSet{}
 			hcfg.PortBindings = nat.PortMap{}
@@ -75,7 +83,7 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 				port := nat.Port(fmt.Sprintf("%d/%s", p.ContainerPort, proto))
 				hostIP := p.HostIP
 				if hostIP == "" {
-					hostIP = "127.0.0.1"
+					hostIP = nodeLoopback(cfg.Node)
 				}
 				ccfg.ExposedPorts[port] = struct{}{}
 				hcfg.PortBindings[port] = append(hcfg.PortBindings[port], nat.PortBinding{HostIP: hostIP, HostPort: strconv.Itoa(int(p.HostPort))})
@@ -227,4 +235,21 @@ func (r *Runtime) RemoveSandbox(ctx context.Context, id string) error {
 // isNotRunning is Docker's answer to killing a stopped container.
 func isNotRunning(err error) bool {
 	return err != nil && (cerrdefs.IsNotFound(err) || cerrdefs.IsConflict(err) || strings.Contains(err.Error(), "is not running"))
+}
+
+// nodeLoopback is where a node's hostPorts appear on this machine. Every
+// node of the cluster is the same host here, so a DaemonSet's hostPort
+// published by each node's pod would clash on one address; each node gets
+// its own loopback address instead: k8s-master 127.0.0.1, k8s-node1
+// 127.0.0.2, k8s-node2 127.0.0.3 (a name ending in N gets 127.0.0.N+1).
+func nodeLoopback(node string) string {
+	i := len(node)
+	for i > 0 && node[i-1] >= '0' && node[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(node[i:])
+	if err != nil || n < 0 || n > 250 {
+		return "127.0.0.1"
+	}
+	return "127.0.0." + strconv.Itoa(n+1)
 }

@@ -53,6 +53,11 @@ func (r *Runtime) EnsureService(ctx context.Context, spec *runtime.ServiceSpec) 
 		return err
 	}
 	cfg := appmode.ProxyConfig{Service: key}
+	if z := spec.DNS; z != nil {
+		// Names outside the cluster go to Docker's resolver inside the
+		// proxy's own container.
+		cfg.DNS = &appmode.DNSZone{Domain: z.Domain, A: z.A, CNAME: z.CNAME, Upstream: "127.0.0.11:53"}
+	}
 	for _, p := range spec.Ports {
 		if p.Protocol != "" && !strings.EqualFold(p.Protocol, "TCP") {
 			continue

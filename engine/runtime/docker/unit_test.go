@@ -132,3 +132,67 @@ func TestCheck(t *testing.T) {
 	}
 	t.Logf("%+v", *f)
 }
+
+// Two nodes' pods publishing the same hostPort must not clash on the one
+// host that plays every node.
+func TestNodeLoopback(t *testing.T) {
+	for node, want := range map[string]string{"k8s-master": "127.0.0.1", "k8s-node1": "127.0.0.2",
+		"k8s-node2": "127.0.0.3", "worker": "127.0.0.1", "n999": "127.0.0.1"} {
+		if got := nodeLoopback(node); got != want {
+			t.Errorf("nodeLoopback(%q) = %s, want %s", node, got, want)
+		}
+	}
+}
+
+// Both cgroup layouts are read right whichever one this host has: a v2
+// unified hierarchy (one line "0::/path", limits in memory.max and
+// cpu.max) and v1 (a directory per controller).
+func TestCgroupFactsBothVersions(t *testing.T) {
+	write := func(dir string, files map[string]string) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	old := cgroupRoot
+	t.Cleanup(func() { cgroupRoot = old })
+
+	cgroupRoot = t.TempDir()
+	write(filepath.Join(cgroupRoot, "system.slice/docker-abc.scope"), map[string]string{
+		"memory.max": "67108864\n", "memory.current": "1048576\n", "cpu.max": "50000 100000\n",
+		"cpu.stat": "usage_usec 2500\nuser_usec 2000\n", "pids.max": "max\n", "pids.current": "3\n",
+		"memory.stat": "anon 4096\ninactive_file 524288\n",
+	})
+	lines := parseCgroupFile("0::/system.slice/docker-abc.scope\n")
+	f := cgroupFactsOf(lines, 2)
+	if f.Path != "/system.slice/docker-abc.scope" || f.MemoryLimit != 64<<20 || f.MemoryUsage != 1<<20 ||
+		f.CPUQuota != 50000 || f.CPUPeriod != 100000 || f.CPUUsageNanos != 2500000 || f.PidsLimit != 0 || f.PidsCurrent != 3 {
+		t.Errorf("v2 facts: %+v", f)
+	}
+	if ws := dirsOf(lines, 2).workingSet(); ws != 1<<20-524288 {
+		t.Errorf("v2 working set %d", ws)
+	}
+
+	cgroupRoot = t.TempDir()
+	write(filepath.Join(cgroupRoot, "memory/docker/abc"), map[string]string{
+		"memory.limit_in_bytes": "9223372036854771712\n", "memory.usage_in_bytes": "2097152\n",
+		"memory.stat": "total_inactive_file 1048576\n",
+	})
+	write(filepath.Join(cgroupRoot, "cpu,cpuacct/docker/abc"), map[string]string{
+		"cpu.cfs_quota_us": "-1\n", "cpu.cfs_period_us": "100000\n", "cpuacct.usage": "123456789\n",
+	})
+	write(filepath.Join(cgroupRoot, "pids/docker/abc"), map[string]string{"pids.max": "100\n", "pids.current": "2\n"})
+	lines = parseCgroupFile("12:pids:/docker/abc\n4:cpu,cpuacct:/docker/abc\n3:memory:/docker/abc\n0::/docker/abc\n")
+	f = cgroupFactsOf(lines, 1)
+	if f.Path != "/docker/abc" || f.MemoryLimit != 0 || f.MemoryUsage != 2<<20 || f.CPUQuota != 0 ||
+		f.CPUPeriod != 100000 || f.CPUUsageNanos != 123456789 || f.PidsLimit != 100 || f.PidsCurrent != 2 {
+		t.Errorf("v1 facts (no memory limit reads 0, quota -1 reads 0): %+v", f)
+	}
+	if ws := dirsOf(lines, 1).workingSet(); ws != 1<<20 {
+		t.Errorf("v1 working set %d", ws)
+	}
+}

@@ -23,7 +23,7 @@ import (
 )
 
 // kubetourBinary builds cmd/kubetour once ($KUBETOUR_TEST_BINARY wins).
-func kubetourBinary(t *testing.T) string {
+func kubetourBinary(t testing.TB) string {
 	if b := os.Getenv("KUBETOUR_TEST_BINARY"); b != "" {
 		return b
 	}
