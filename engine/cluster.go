@@ -190,6 +190,9 @@ func New(cfg Config) (*Cluster, error) {
 	c.Kubelet = kubelet.New(kubelet.Config{
 		API: c.API, Loop: c.Loop, Runtime: cfg.Runtime, Rec: c.Rec, Latency: cfg.Latency,
 		ClusterDNS: cfg.serviceIP(10), ContainerIDPrefix: cfg.ContainerIDPrefix,
+		// Real containers take real time to create; the simulation's are
+		// instant and must keep a seeded run's order.
+		Async: cfg.Runtime.Name() != "sim",
 	})
 	for _, n := range cfg.Nodes {
 		if err := c.Kubelet.AddNode(n.Name, n.PodCIDR); err != nil {

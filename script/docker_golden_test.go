@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -188,5 +189,26 @@ func dockerMask(s string) string {
 	for _, m := range dockerMasks {
 		s = m.re.ReplaceAllString(s, m.with)
 	}
-	return s
+	return sortEventRuns(s)
+}
+
+// sortEventRuns sorts each run of event lines (describe's Events table):
+// two events a second apart on Docker can be the same second on the
+// simulation, and describe orders them by time.
+func sortEventRuns(s string) string {
+	lines := strings.Split(s, "\n")
+	isEvent := func(l string) bool { return strings.HasPrefix(l, " Normal ") || strings.HasPrefix(l, " Warning ") }
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && isEvent(lines[j]) {
+			j++
+		}
+		if j > i {
+			slices.Sort(lines[i:j])
+			i = j
+		} else {
+			i++
+		}
+	}
+	return strings.Join(lines, "\n")
 }

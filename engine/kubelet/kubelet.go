@@ -37,6 +37,13 @@ type Config struct {
 	ConfigSync time.Duration
 	// ContainerIDPrefix is "containerd://" or "docker://".
 	ContainerIDPrefix string
+	// Async runs the runtime calls that take real time (creating, starting
+	// and removing containers) off the engine loop, one at a time per pod,
+	// as the kubelet's pod workers do: with Docker, twenty pods created on
+	// the loop one after the other would hold every API request and the UI
+	// for seconds. The simulation answers at once and stays synchronous,
+	// so seeded runs keep their order.
+	Async bool
 }
 
 // Latency is the simulated duration of node work.
@@ -107,6 +114,9 @@ func podKey(ns, name string) string { return ns + "/" + name }
 // reads the pod afresh and may be called any number of times.
 func (k *Kubelet) Sync(ns, name string) {
 	key := podKey(ns, name)
+	if uid, ok := k.byKey[key]; ok && k.pods[uid] != nil && k.pods[uid].busy {
+		return // a runtime call of this pod is under way; it syncs again when done
+	}
 	// The stored pod itself, read-only: the kubelet writes status on a
 	// fresh copy (writeStatus), never on this one.
 	obj, found := k.store.Peek(kinds.Core("pods"), ns, name)
@@ -170,4 +180,27 @@ func (k *Kubelet) onRuntimeEvent(ev runtime.Event) {
 		k.observeExit(st, c, ev)
 	}
 	k.Sync(st.pod.Namespace, st.pod.Name)
+}
+
+// offLoop runs work away from the engine loop with the pod marked busy
+// (Config.Async); the function work returns runs back on the loop, and
+// then the pod is synced again (or torn down, if that was asked for
+// meanwhile).
+func (k *Kubelet) offLoop(st *podState, work func() func()) {
+	st.busy = true
+	ns, name := st.pod.Namespace, st.pod.Name
+	k.cfg.Loop.Go(func() func() {
+		done := work()
+		return func() {
+			st.busy = false
+			if done != nil {
+				done()
+			}
+			if st.dropAfter {
+				k.teardown(st)
+				return
+			}
+			k.Sync(ns, name)
+		}
+	})
 }

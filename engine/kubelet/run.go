@@ -118,7 +118,21 @@ func (k *Kubelet) ensureSandbox(st *podState) bool {
 			}
 		}
 	}
+	if k.cfg.Async {
+		k.offLoop(st, func() func() {
+			sb, err := k.cfg.Runtime.RunSandbox(k.ctx(), cfg)
+			return func() { k.sandboxCreated(st, ip, sb, err) }
+		})
+		return false
+	}
 	sb, err := k.cfg.Runtime.RunSandbox(k.ctx(), cfg)
+	return k.sandboxCreated(st, ip, sb, err)
+}
+
+// sandboxCreated records the outcome of RunSandbox; true when the sandbox
+// is ready for containers.
+func (k *Kubelet) sandboxCreated(st *podState, ip string, sb *runtime.Sandbox, err error) bool {
+	pod := st.pod
 	if err != nil {
 		if !pod.Spec.HostNetwork {
 			k.ipam[pod.Spec.NodeName].release(ip)
@@ -284,7 +298,9 @@ func containerCreatingReason(st *podState, c *ctrState) string {
 
 // startContainer creates and starts a container whose image is present.
 func (k *Kubelet) startContainer(st *podState, c *ctrState) {
-	now := k.now()
+	if st.busy {
+		return // one runtime call at a time per pod; this one comes next
+	}
 	env, err := k.envFor(st, &c.spec)
 	if err != nil {
 		msg := err.Error()
@@ -316,7 +332,40 @@ func (k *Kubelet) startContainer(st *podState, c *ctrState) {
 	if q, ok := c.spec.Resources.Requests[corev1.ResourceCPU]; ok {
 		cfg.CPURequest = q.MilliValue()
 	}
-	id, err := k.cfg.Runtime.CreateContainer(k.ctx(), st.sandboxID, cfg)
+	// Keep the last instance for `logs --previous`; drop the one before.
+	drop := ""
+	if c.id != "" {
+		drop = c.prevID
+	}
+	sandboxID := st.sandboxID
+	createAndStart := func() (string, error, error) {
+		if drop != "" {
+			k.cfg.Runtime.RemoveContainer(k.ctx(), drop)
+		}
+		id, err := k.cfg.Runtime.CreateContainer(k.ctx(), sandboxID, cfg)
+		if err != nil {
+			return "", err, nil
+		}
+		return id, nil, k.cfg.Runtime.StartContainer(k.ctx(), id)
+	}
+	if k.cfg.Async {
+		k.offLoop(st, func() func() {
+			id, createErr, startErr := createAndStart()
+			return func() {
+				k.containerStarted(st, c, id, createErr, startErr)
+				k.catchEarlyExit(st, c, id)
+			}
+		})
+		return
+	}
+	id, createErr, startErr := createAndStart()
+	k.containerStarted(st, c, id, createErr, startErr)
+}
+
+// containerStarted records the outcome of creating and starting a
+// container.
+func (k *Kubelet) containerStarted(st *podState, c *ctrState, id string, err, startErr error) {
+	now := k.now()
 	if err != nil {
 		c.waitReason, c.waitMessage = "CreateContainerError", err.Error()
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: "+err.Error(), "", "")
@@ -327,16 +376,14 @@ func (k *Kubelet) startContainer(st *podState, c *ctrState) {
 		fmt.Sprintf("The kubelet on %s created container %s from image %s.", st.pod.Spec.NodeName, c.spec.Name, c.spec.Image),
 		fmt.Sprintf("%s 노드의 kubelet이 %s 이미지로 컨테이너 %s를 만들었습니다.", st.pod.Spec.NodeName, c.spec.Image, c.spec.Name))
 	if c.id != "" {
-		// Keep the last instance for `logs --previous`; drop the one before.
 		if c.prevID != "" {
-			k.cfg.Runtime.RemoveContainer(k.ctx(), c.prevID)
 			delete(k.byCtr, c.prevID)
 		}
 		c.prevID = c.id
 	}
 	c.id = id
 	k.byCtr[id] = &ctrRef{uid: st.pod.UID, name: c.spec.Name}
-	if err := k.cfg.Runtime.StartContainer(k.ctx(), id); err != nil {
+	if err := startErr; err != nil {
 		c.term = &corev1.ContainerStateTerminated{ExitCode: 128, Reason: "StartError", Message: err.Error(),
 			StartedAt: metaTime(now), FinishedAt: metaTime(now), ContainerID: k.cfg.ContainerIDPrefix + id}
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: "+err.Error(), "", "")
@@ -436,4 +483,22 @@ func (k *Kubelet) afterExit(st *podState, c *ctrState) {
 		EN:      fmt.Sprintf("Container %s exited with code %d (%s); restartPolicy %s restarts it.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy),
 		KO:      fmt.Sprintf("컨테이너 %s가 종료 코드 %d(%s)로 끝났고, restartPolicy %s에 따라 다시 시작합니다.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy),
 		NoEvent: true, Fields: map[string]string{"container": c.spec.Name, "exitCode": fmt.Sprint(code), "reason": c.term.Reason}})
+}
+
+// catchEarlyExit looks once at a container started off the loop: if it
+// has already exited (a Job's echo), its exit event came before the
+// kubelet knew the container and was dropped.
+func (k *Kubelet) catchEarlyExit(st *podState, c *ctrState, id string) {
+	if !c.running || c.id != id {
+		return
+	}
+	s, err := k.cfg.Runtime.ContainerStatus(k.ctx(), id)
+	if err != nil || s.State != runtime.StateExited {
+		return
+	}
+	typ := runtime.EventExited
+	if s.Reason == "OOMKilled" {
+		typ = runtime.EventOOM
+	}
+	k.observeExit(st, c, runtime.Event{Type: typ, ContainerID: id, SandboxID: st.sandboxID, ExitCode: s.ExitCode, Time: s.FinishedAt})
 }

@@ -24,6 +24,9 @@ type podState struct {
 	configSync loop.Timer
 	lastStatus *corev1.PodStatus
 	mountErr   string
+	// busy: a runtime call of this pod runs off the loop (Config.Async);
+	// dropAfter: tear the pod down when it returns.
+	busy, dropAfter bool
 }
 
 type sandboxPhase int

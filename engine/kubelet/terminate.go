@@ -25,6 +25,7 @@ func (k *Kubelet) terminate(st *podState) {
 			grace = *g
 		}
 		st.killDue = now.Add(time.Duration(grace) * time.Second)
+		var stopping []string
 		for _, c := range st.orderedCtrs() {
 			if !c.running {
 				continue
@@ -33,11 +34,23 @@ func (k *Kubelet) terminate(st *podState) {
 				fmt.Sprintf("The pod is being deleted: container %s gets SIGTERM and has %ds to exit before SIGKILL.", c.spec.Name, grace),
 				fmt.Sprintf("파드를 삭제하는 중입니다. 컨테이너 %s에 SIGTERM을 보내고, %d초 안에 끝나지 않으면 SIGKILL로 종료합니다.", c.spec.Name, grace))
 			k.stopProbes(c)
-			k.cfg.Runtime.StopContainer(k.ctx(), c.id, time.Duration(grace)*time.Second)
+			stopping = append(stopping, c.id)
+		}
+		stop := func() {
+			for _, id := range stopping {
+				k.cfg.Runtime.StopContainer(k.ctx(), id, time.Duration(grace)*time.Second)
+			}
 		}
 		if grace > 0 {
 			k.requeue(st, time.Duration(grace)*time.Second)
 		}
+		if k.cfg.Async && len(stopping) > 0 {
+			// A container may take its whole grace period to stop.
+			k.offLoop(st, func() func() { stop(); return nil })
+			k.writeStatus(st)
+			return
+		}
+		stop()
 	}
 	// Containers that have exited by now are recorded as terminated.
 	allDone := true
@@ -83,28 +96,48 @@ func (k *Kubelet) teardown(st *podState) {
 	if st == nil || st.phase == sandboxGone {
 		return
 	}
+	if st.busy {
+		st.dropAfter = true // when the call under way returns
+		return
+	}
+	var ctrs []string
 	for _, c := range st.orderedCtrs() {
 		k.stopProbes(c)
 		for _, id := range []string{c.id, c.prevID} {
 			if id == "" {
 				continue
 			}
-			k.cfg.Runtime.StopContainer(k.ctx(), id, 0)
-			k.cfg.Runtime.RemoveContainer(k.ctx(), id)
+			ctrs = append(ctrs, id)
 			delete(k.byCtr, id)
 		}
 	}
-	if st.sandboxID != "" {
-		k.cfg.Runtime.StopSandbox(k.ctx(), st.sandboxID)
-		k.cfg.Runtime.RemoveSandbox(k.ctx(), st.sandboxID)
-	}
-	if st.ip != "" && !st.pod.Spec.HostNetwork {
-		if p := k.ipam[st.pod.Spec.NodeName]; p != nil {
-			p.release(st.ip)
+	sandboxID, volumes := st.sandboxID, st.ownVolumes
+	remove := func() {
+		for _, id := range ctrs {
+			k.cfg.Runtime.StopContainer(k.ctx(), id, 0)
+			k.cfg.Runtime.RemoveContainer(k.ctx(), id)
+		}
+		if sandboxID != "" {
+			k.cfg.Runtime.StopSandbox(k.ctx(), sandboxID)
+			k.cfg.Runtime.RemoveSandbox(k.ctx(), sandboxID)
+		}
+		for _, v := range volumes {
+			k.cfg.Runtime.RemoveVolume(k.ctx(), v)
 		}
 	}
-	for _, v := range st.ownVolumes {
-		k.cfg.Runtime.RemoveVolume(k.ctx(), v)
+	release := func() {
+		if st.ip != "" && !st.pod.Spec.HostNetwork {
+			if p := k.ipam[st.pod.Spec.NodeName]; p != nil {
+				p.release(st.ip)
+			}
+		}
+	}
+	if k.cfg.Async {
+		// The address is free again only once the sandbox holding it is gone.
+		k.cfg.Loop.Go(func() func() { remove(); return release })
+	} else {
+		remove()
+		release()
 	}
 	k.cfg.Loop.Cancel(st.configSync)
 	st.phase = sandboxGone
