@@ -373,9 +373,15 @@ func (m *Model) snapshot(msg snapshotMsg) tea.Cmd {
 	m.objects.setSnapshot(msg.snap)
 	m.nodes.setSnapshot(msg.snap)
 	var cmds []tea.Cmd
+	if ns, name, ok := m.nodes.staleDecision(); ok {
+		cmds = append(cmds, loadScheduling(m.c, ns, name))
+	}
 	if m.snapDirty {
 		m.snapDirty = false
 		cmds = append(cmds, m.requestSnapshot())
+	}
+	if m.iso.pod != "" && !snapHasPod(msg.snap, m.iso.ns, m.iso.pod) {
+		m.iso.forget()
 	}
 	if m.iso.pod == "" && m.visible(paneIsolation) {
 		cmds = append(cmds, m.defaultPod())
@@ -401,7 +407,7 @@ func (m *Model) selectPod(ns, name string) tea.Cmd {
 		cmds = append(cmds, loadIsolation(m.c, ns, name))
 	}
 	m.nodes.selectPod(ns, name)
-	m.nodes.decision = nil
+	m.nodes.ask(ns, name)
 	cmds = append(cmds, loadScheduling(m.c, ns, name))
 	return tea.Batch(cmds...)
 }

@@ -200,10 +200,12 @@ func (m *Model) footerView() string {
 	default:
 		b = m.console.ShortHelp()
 	}
+	// Help comes first: at 80 columns the end of the line is cut, and a
+	// new student must still see where every key is listed.
 	if !m.paneOf(m.focus).CapturesInput() {
-		b = append(b, m.keys.NextFocus, m.keys.Help, m.keys.Quit)
+		b = append(append([]key.Binding{m.keys.Help}, b...), m.keys.NextFocus, m.keys.Quit)
 	} else {
-		b = append(b, m.keys.PrevFocus, withHelp(m.keys.Help, "f1"))
+		b = append(append([]key.Binding{withHelp(m.keys.Help, "f1")}, b...), m.keys.PrevFocus)
 	}
 	m.help.Width = m.width - 1
 	return fit(" "+m.help.ShortHelpView(b), m.width)
@@ -276,16 +278,26 @@ func (m *Model) helpView(r Rect) []string {
 	}
 	section(m.tabName(m.focus), pane)
 	global := m.keys.globalHelp()
+	split := len(lines)
 	section(m.t.HelpGlobal, global)
 	lines = append(lines, st.Dim.Render(m.t.HelpClose))
-	// Two columns when the lines do not fit one.
+	// Two columns when the lines do not fit one: the pane's keys and the
+	// global ones side by side, each under its title, when each fits;
+	// else halved.
 	inner := r.W - 2
 	if len(lines) > r.H-2 && inner >= 70 {
 		half := (len(lines) + 1) / 2
+		if max(split, len(lines)-split) <= r.H-2 {
+			half = split
+		}
 		colW := inner / 2
 		var two []string
-		for i := 0; i < half; i++ {
-			left := fit(lines[i], colW)
+		for i := 0; i < max(half, len(lines)-half); i++ {
+			left := ""
+			if i < half {
+				left = lines[i]
+			}
+			left = fit(left, colW)
 			right := ""
 			if i+half < len(lines) {
 				right = lines[i+half]

@@ -44,8 +44,9 @@ type consolePane struct {
 	w, h    int
 	focused bool
 
-	input   lineInput
-	pending []string // lines of an unfinished command (heredoc, backslash)
+	input       lineInput
+	placeholder string   // examples shown at an empty, fresh prompt
+	pending     []string // lines of an unfinished command (heredoc, backslash)
 	// recalled are the further lines of a heredoc command brought back from
 	// history: enter runs them with the first.
 	recalled []string
@@ -94,10 +95,10 @@ func newConsolePane(st *Styles, t *Text, keys *Keys, lang Lang, env *consoleEnv,
 	}
 	in.Prompt = promptMain
 	in.PromptStyle = st.Prompt
-	in.Placeholder = lang.pick("get pods · kubectl apply -f - <<EOF · curl web · help", "get pods · kubectl apply -f - <<EOF · curl web · help")
 	in.PlaceholderStyle = st.Dim
 	in.CharLimit = 4096
-	return &consolePane{st: st, t: t, keys: keys, lang: lang, input: in, env: env, histPath: histPath, hist: shell.NewHistory(nil)}
+	return &consolePane{st: st, t: t, keys: keys, lang: lang, input: in, env: env, histPath: histPath, hist: shell.NewHistory(nil),
+		placeholder: "get pods · kubectl apply -f - <<EOF · curl web · help"}
 }
 
 func (p *consolePane) SetSize(w, h int) {
@@ -136,7 +137,10 @@ func (p *consolePane) Title() string {
 }
 
 func (p *consolePane) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Run, p.keys.Complete, p.keys.HistPrev, p.keys.ScrollUp, p.keys.Interrupt, p.keys.Leave}
+	// The way out first (enter needs no telling): the line is cut at 80
+	// columns, and a student who cannot leave the console never finds
+	// the other panes.
+	return []key.Binding{p.keys.Leave, p.keys.Complete, p.keys.HistPrev, p.keys.Interrupt, p.keys.ScrollUp}
 }
 
 func (p *consolePane) FullHelp() []key.Binding {
@@ -255,10 +259,16 @@ func (p *consolePane) promptLine() string {
 	if p.job != nil && p.input.Value() == "" {
 		return p.st.Dim.Render(trunc("… "+p.job.text+"   (ctrl+c)", p.w))
 	}
+	// The examples belong to a fresh prompt only: under `<<EOF` or a
+	// lesson's [y/N] they would read as what to type there.
+	p.input.Placeholder = ""
 	if len(p.pending) > 0 {
 		p.input.Prompt = promptMore
 	} else {
 		p.input.Prompt = promptMain
+		if !p.lessonAsking {
+			p.input.Placeholder = p.placeholder
+		}
 	}
 	return fit(p.input.View(), p.w)
 }

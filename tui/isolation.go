@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"kubetour/engine"
@@ -98,6 +99,24 @@ func (p *isolationPane) target(ns, pod string) bool {
 	p.viewW = -1
 	p.cacheValid = false
 	return true
+}
+
+// forget drops the pod shown: it was deleted, and "not found" next to
+// pods that run would only puzzle; the root picks another.
+func (p *isolationPane) forget() {
+	p.ns, p.pod, p.iso, p.err, p.loading = "", "", nil, nil, false
+	p.viewW = -1
+	p.cacheValid = false
+}
+
+// snapHasPod reports whether a snapshot still holds a pod.
+func snapHasPod(s engine.Snapshot, ns, name string) bool {
+	for _, o := range s.Objects["pods"] {
+		if pod, ok := o.(*corev1.Pod); ok && pod.Namespace == ns && pod.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *isolationPane) set(msg isolationMsg) {

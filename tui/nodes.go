@@ -63,6 +63,7 @@ type nodesPane struct {
 	offset int
 
 	decision   *schedulingMsg
+	asked      string // the pod (ns/name) whose decision was last asked for
 	cache      []string
 	cacheValid bool
 	ready      bool
@@ -173,6 +174,27 @@ func (p *nodesPane) selectPod(ns, name string) {
 			return
 		}
 	}
+}
+
+// ask records that a pod's decision is on its way; until it comes the
+// pane says it is loading.
+func (p *nodesPane) ask(ns, name string) {
+	p.asked = ns + "/" + name
+	p.decision = nil
+	p.cacheValid = false
+}
+
+// staleDecision returns the pod under the cursor when its decision was
+// never asked for: a snapshot moved the cursor (the selected pod was
+// deleted and the cursor fell on another), and the decision shown would
+// be the old pod's under the new pod's name.
+func (p *nodesPane) staleDecision() (ns, name string, ok bool) {
+	r := p.selected()
+	if r == nil || r.pod == nil || rowKey(*r) == p.asked {
+		return "", "", false
+	}
+	p.ask(r.pod.Namespace, r.pod.Name)
+	return r.pod.Namespace, r.pod.Name, true
 }
 
 func (p *nodesPane) setDecision(m schedulingMsg) {

@@ -408,7 +408,8 @@ type objColumns struct{ name, status, ready, info, age int }
 
 func (p *objectsPane) columns() objColumns {
 	w := p.w
-	c := objColumns{status: 17, ready: 7, age: 5}
+	// READY holds "100/100 ◌": a hundred replicas, still converging.
+	c := objColumns{status: 17, ready: 9, age: 5}
 	rest := w - c.status - c.ready - c.age - 4
 	if w < 90 {
 		// Narrow: names (pods have long ones) matter more than node and IP.

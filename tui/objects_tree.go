@@ -68,9 +68,12 @@ func buildTree(s engine.Snapshot, t *Text) []*objNode {
 	now := s.Time
 	byOwner := map[string][]runtime.Object{} // controller owner UID → owned objects
 	owned := map[string]bool{}               // UIDs of objects with a controller owner we know
+	// Only owners the tree draws children under count: a static pod's
+	// mirror is owned by its Node, which is not in the tree, and must
+	// still be listed in its namespace.
 	uids := map[string]bool{}
-	for _, list := range s.Objects {
-		for _, o := range list {
+	for _, plural := range []string{"deployments", "replicasets", "replicationcontrollers", "daemonsets", "statefulsets", "cronjobs", "jobs"} {
+		for _, o := range s.Objects[plural] {
 			if m, err := meta.Accessor(o); err == nil {
 				uids[string(m.GetUID())] = true
 			}
