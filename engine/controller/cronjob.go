@@ -15,6 +15,7 @@ import (
 
 	"kubetour/engine/kinds"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 var (
@@ -101,7 +102,7 @@ func (c *CronJob) observeCronJob(ch store.Change) {
 	if err != nil {
 		c.narrate(cj, corev1.EventTypeWarning, "UnParseableCronJobSchedule", "unparseable schedule for cronjob: "+cj.Spec.Schedule,
 			fmt.Sprintf("CronJob %s's new schedule %q cannot be parsed: no Job starts until it is fixed.", cj.Name, cj.Spec.Schedule),
-			fmt.Sprintf("%s 크론잡의 새 스케줄 %q를 해석할 수 없어, 고칠 때까지 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule), nil)
+			fmt.Sprintf("%s 크론잡의 새 스케줄 %q%s 해석할 수 없어, 고칠 때까지 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule, ko.Particle(cj.Spec.Schedule, "을/를")), nil)
 		return
 	}
 	c.later.addAfter(k, cronNextScheduleDuration(cj, c.now(), sched))
@@ -304,14 +305,14 @@ func (c *CronJob) syncCronJob(cj *batchv1.CronJob, jobs []*batchv1.Job) (*time.D
 	if err != nil {
 		c.narrate(cj, corev1.EventTypeWarning, "UnparseableSchedule", fmt.Sprintf("unparseable schedule: %q : %s", cj.Spec.Schedule, err),
 			fmt.Sprintf("CronJob %s's schedule %q cannot be parsed (%s): no Job starts until it is fixed.", cj.Name, cj.Spec.Schedule, err),
-			fmt.Sprintf("%s 크론잡의 스케줄 %q를 해석할 수 없어(%s), 고칠 때까지 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule, err), nil)
+			fmt.Sprintf("%s 크론잡의 스케줄 %q%s 해석할 수 없어(%s), 고칠 때까지 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule, ko.Particle(cj.Spec.Schedule, "을/를"), err), nil)
 		return nil, changed, nil
 	}
 	scheduled, err := c.nextScheduleTime(cj, now, sched)
 	if err != nil {
 		c.narrate(cj, corev1.EventTypeWarning, "InvalidSchedule", fmt.Sprintf("invalid schedule: %s : %s", cj.Spec.Schedule, err),
 			fmt.Sprintf("CronJob %s's schedule %q never comes round (%s): no Job starts.", cj.Name, cj.Spec.Schedule, err),
-			fmt.Sprintf("%s 크론잡의 스케줄 %q는 실제로 돌아오지 않는 시각이라(%s) 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule, err), nil)
+			fmt.Sprintf("%s 크론잡의 스케줄 %q%s 실제로 돌아오지 않는 시각이라(%s) 잡을 시작하지 않습니다.", cj.Name, cj.Spec.Schedule, ko.Particle(cj.Spec.Schedule, "은/는"), err), nil)
 		return nil, changed, nil
 	}
 	next := func() *time.Duration {

@@ -18,6 +18,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 // A DaemonSet's history is a ControllerRevision per template it has had
@@ -123,7 +124,7 @@ func (c *DaemonSets) snapshot(ds *appsv1.DaemonSet, patch []byte, revision int64
 		created := out.(*appsv1.ControllerRevision)
 		c.Rec.Record(record.Decision{Source: dsSource, Object: ds, Reason: "RevisionCreated", NoEvent: true,
 			EN:      fmt.Sprintf("DaemonSet %s has a new pod template, recorded as revision %d (ControllerRevision %s); its pods carry controller-revision-hash=%s.", ds.Name, revision, name, hash),
-			KO:      fmt.Sprintf("%s 데몬셋의 파드 템플릿이 새로 정해져 리비전 %d(ControllerRevision %s)로 기록했습니다. 이 템플릿으로 만든 파드에는 controller-revision-hash=%s 라벨이 붙습니다.", ds.Name, revision, name, hash),
+			KO:      fmt.Sprintf("%s 데몬셋의 파드 템플릿이 새로 정해져 리비전 %d(ControllerRevision %s)%s 기록했습니다. 이 템플릿으로 만든 파드에는 controller-revision-hash=%s 라벨이 붙습니다.", ds.Name, revision, name, ko.Particle(fmt.Sprint(revision), "으로/로"), hash),
 			Related: []eventsRef{record.RefOf(created)}})
 		return created, nil
 	}

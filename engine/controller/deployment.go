@@ -18,6 +18,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 // Deployments is the Deployment controller (pkg/controller/deployment): it
@@ -254,7 +255,7 @@ func (dc *Deployments) adoptReplicaSet(d *appsv1.Deployment, rs *appsv1.ReplicaS
 	dc.Rec.Record(record.Decision{Source: deploymentSource, Object: d, Reason: "AdoptedReplicaSet", NoEvent: true,
 		Related: []eventsRef{record.RefOf(rs)},
 		EN:      fmt.Sprintf("Deployment %s adopted replica set %s: it had no controller and its labels match the Deployment's selector.", d.Name, rs.Name),
-		KO:      fmt.Sprintf("디플로이먼트 %s가 레플리카셋 %s를 입양했습니다: 관리하는 컨트롤러가 없고 라벨이 디플로이먼트의 셀렉터와 맞기 때문입니다.", d.Name, rs.Name),
+		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 입양했습니다: 관리하는 컨트롤러가 없고 라벨이 디플로이먼트의 셀렉터와 맞기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
 		Fields:  map[string]string{"replicaSet": rs.Name}})
 	return obj.(*appsv1.ReplicaSet), nil
 }
@@ -267,7 +268,7 @@ func (dc *Deployments) releaseReplicaSet(d *appsv1.Deployment, rs *appsv1.Replic
 	dc.Rec.Record(record.Decision{Source: deploymentSource, Object: d, Reason: "ReleasedReplicaSet", NoEvent: true,
 		Related: []eventsRef{record.RefOf(rs)},
 		EN:      fmt.Sprintf("Deployment %s released replica set %s: its labels no longer match the Deployment's selector.", d.Name, rs.Name),
-		KO:      fmt.Sprintf("디플로이먼트 %s가 레플리카셋 %s를 놓아주었습니다: 라벨이 더 이상 디플로이먼트의 셀렉터와 맞지 않기 때문입니다.", d.Name, rs.Name),
+		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 놓아주었습니다: 라벨이 더 이상 디플로이먼트의 셀렉터와 맞지 않기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
 		Fields:  map[string]string{"replicaSet": rs.Name}})
 }
 

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"kubetour/engine/record"
+	particle "kubetour/internal/ko"
 )
 
 // What the Deployment controller tells the student. Event messages are
@@ -50,7 +51,7 @@ func surgeWords(d *appsv1.Deployment) (en, ko string) {
 	}
 	if v.Type == intstr.String {
 		return fmt.Sprintf("maxSurge %s of %s, rounded up, is %d", v.StrVal, depPlural(replicas, "replica"), surge),
-			fmt.Sprintf("maxSurge %s는 %d개의 %s를 올림한 %d개", v.StrVal, replicas, v.StrVal, surge)
+			fmt.Sprintf("maxSurge %s %d개의 %s 올림한 %d개", particle.With(v.StrVal, "은/는"), replicas, particle.With(v.StrVal, "을/를"), surge)
 	}
 	return fmt.Sprintf("maxSurge is %d", surge), fmt.Sprintf("maxSurge는 %d개", surge)
 }
@@ -70,7 +71,7 @@ func unavailableWords(d *appsv1.Deployment) (en, ko string) {
 	}
 	if v.Type == intstr.String {
 		return fmt.Sprintf("maxUnavailable %s of %s, rounded down, is %d", v.StrVal, depPlural(replicas, "replica"), unavailable),
-			fmt.Sprintf("maxUnavailable %s는 %d개의 %s를 내림한 %d개이므로", v.StrVal, replicas, v.StrVal, unavailable)
+			fmt.Sprintf("maxUnavailable %s %d개의 %s 내림한 %d개이므로", particle.With(v.StrVal, "은/는"), replicas, particle.With(v.StrVal, "을/를"), unavailable)
 	}
 	return fmt.Sprintf("maxUnavailable is %d", unavailable), fmt.Sprintf("maxUnavailable은 %d개이므로", unavailable)
 }
@@ -244,7 +245,7 @@ func (dc *Deployments) narrateRevisionReused(d *appsv1.Deployment, rs *appsv1.Re
 	dc.Rec.Record(record.Decision{Source: deploymentSource, Object: d, Reason: "RevisionUpdated", NoEvent: true,
 		Related: []eventsRef{record.RefOf(rs)},
 		EN:      fmt.Sprintf("Replica set %s matches the Deployment's pod template again (as after kubectl rollout undo), so it is reused as revision %s; its former revision %s is kept in %s.", rs.Name, rev, prev, revisionHistoryAnnotation),
-		KO:      fmt.Sprintf("%s 레플리카셋이 다시 디플로이먼트의 파드 템플릿과 같아져(kubectl rollout undo를 한 뒤처럼) 리비전 %s로 재사용됩니다. 이전 리비전 번호(%s)는 %s에 남습니다.", rs.Name, rev, prev, revisionHistoryAnnotation),
+		KO:      fmt.Sprintf("%s 레플리카셋이 다시 디플로이먼트의 파드 템플릿과 같아져(kubectl rollout undo를 한 뒤처럼) 리비전 %s 재사용됩니다. 이전 리비전 번호(%s)는 %s에 남습니다.", rs.Name, particle.With(rev, "으로/로"), prev, revisionHistoryAnnotation),
 		Fields:  map[string]string{"replicaSet": rs.Name, "revision": rev, "previousRevision": prev}})
 }
 

@@ -16,6 +16,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 // Endpoints keeps each selector Service's Endpoints and EndpointSlice in
@@ -223,7 +224,7 @@ func (e *Endpoints) narrate(svc *corev1.Service, eps []endpoint) {
 		}
 	}
 	en := fmt.Sprintf("Service %s now sends traffic to %d ready pod(s) out of %d it selects.", svc.Name, ready, len(eps))
-	ko := fmt.Sprintf("서비스 %s는 이제 셀렉터로 고른 파드 %d개 중 준비된(Ready) %d개로 트래픽을 보냅니다.", svc.Name, len(eps), ready)
+	ko := fmt.Sprintf("서비스 %s 이제 셀렉터로 고른 파드 %d개 중 준비된(Ready) %d개로 트래픽을 보냅니다.", ko.With(svc.Name, "은/는"), len(eps), ready)
 	if len(eps) == 0 {
 		en = fmt.Sprintf("Service %s selects no pod (selector %s): requests to it will fail until a pod with those labels is ready.", svc.Name, labels.SelectorFromSet(svc.Spec.Selector))
 		ko = fmt.Sprintf("서비스 %s의 셀렉터(%s)에 맞는 파드가 없어, 그 라벨을 가진 파드가 준비될 때까지 요청이 실패합니다.", svc.Name, labels.SelectorFromSet(svc.Spec.Selector))

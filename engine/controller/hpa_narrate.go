@@ -7,6 +7,8 @@ import (
 
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"kubetour/internal/ko"
 )
 
 // The autoscaler's narration: each rescale with the arithmetic behind it,
@@ -119,7 +121,7 @@ func hpaUsageSentence(p hpaProposal) (string, string) {
 	}
 	avg := resource.NewMilliQuantity(p.calc.rawAverage, resource.DecimalSI).String()
 	return fmt.Sprintf("The pods use %s of %s each on average", avg, p.resource),
-		fmt.Sprintf("파드마다 %s를 평균 %s씩 쓰고 있어", p.resource, avg)
+		fmt.Sprintf("파드마다 %s 평균 %s씩 쓰고 있어", ko.With(string(p.resource), "을/를"), avg)
 }
 
 func hpaRatioText(p hpaProposal) string {

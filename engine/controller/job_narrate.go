@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 
 	"kubetour/engine/record"
+	particle "kubetour/internal/ko"
 )
 
 // The job controller's Events, worded as upstream (pod control's
@@ -68,7 +69,7 @@ func (j *Job) narrateCreated(job *batchv1.Job, pod *corev1.Pod, ctx *jobSyncCtx,
 	}
 	if ix >= 0 {
 		en += fmt.Sprintf(" It works on completion index %d.", ix)
-		ko += fmt.Sprintf(" 이 파드는 완료 인덱스 %d를 맡습니다.", ix)
+		ko += fmt.Sprintf(" 이 파드는 완료 인덱스 %s 맡습니다.", particle.With(strconv.Itoa(ix), "을/를"))
 	}
 	j.record(job, corev1.EventTypeNormal, "SuccessfulCreate", "Created pod: "+pod.Name, en, ko, map[string]string{
 		"pod": pod.Name, "succeeded": strconv.Itoa(int(ctx.succeeded)), "failed": strconv.Itoa(int(ctx.failed)),

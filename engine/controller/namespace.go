@@ -10,6 +10,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 // Namespace empties a namespace being deleted, then releases it: deleting
@@ -74,7 +75,7 @@ func (n *Namespace) sync(name string) {
 	if deleted > 0 {
 		n.Rec.Record(record.Decision{Source: "namespace-controller", Object: ns, Reason: "NamespaceContentDeleted", NoEvent: true,
 			EN: fmt.Sprintf("Namespace %s is being deleted, so everything in it is deleted too (%d objects).", name, deleted),
-			KO: fmt.Sprintf("네임스페이스 %s를 삭제하는 중이라 그 안의 모든 오브젝트(%d개)도 함께 삭제합니다.", name, deleted)})
+			KO: fmt.Sprintf("네임스페이스 %s 삭제하는 중이라 그 안의 모든 오브젝트(%d개)도 함께 삭제합니다.", ko.With(name, "을/를"), deleted)})
 	}
 	if remaining > 0 {
 		return // pods still terminating: their deletion brings us back
@@ -83,7 +84,7 @@ func (n *Namespace) sync(name string) {
 	if _, err := n.Store.Update(nk, ns, store.UpdateOptions{}); err == nil {
 		n.Rec.Record(record.Decision{Source: "namespace-controller", Object: ns, Reason: "NamespaceDeleted", NoEvent: true,
 			EN: fmt.Sprintf("Namespace %s is empty and is now gone.", name),
-			KO: fmt.Sprintf("네임스페이스 %s가 비었으므로 완전히 삭제되었습니다.", name)})
+			KO: fmt.Sprintf("네임스페이스 %s 비었으므로 완전히 삭제되었습니다.", ko.With(name, "이/가"))})
 	}
 }
 

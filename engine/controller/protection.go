@@ -8,6 +8,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 const (
@@ -56,7 +57,7 @@ func (p *Protection) sync(string) {
 		if user := p.podUsing(c); user != "" {
 			p.Rec.Record(record.Decision{Source: "pvc-protection-controller", Object: c, Reason: "ClaimInUse", NoEvent: true,
 				EN: fmt.Sprintf("Claim %s is being deleted but pod %s still uses it, so it stays Terminating until that pod is gone.", c.Name, user),
-				KO: fmt.Sprintf("클레임 %s를 삭제하는 중이지만 파드 %s가 아직 사용하고 있어, 그 파드가 없어질 때까지 Terminating 상태로 남습니다.", c.Name, user)})
+				KO: fmt.Sprintf("클레임 %s 삭제하는 중이지만 파드 %s 아직 사용하고 있어, 그 파드가 없어질 때까지 Terminating 상태로 남습니다.", ko.With(c.Name, "을/를"), ko.With(user, "이/가"))})
 			continue
 		}
 		c.Finalizers = without(c.Finalizers, pvcProtection)

@@ -10,6 +10,7 @@ import (
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
+	"kubetour/internal/ko"
 )
 
 // Volumes binds PersistentVolumeClaims to PersistentVolumes the way the PV
@@ -60,7 +61,7 @@ func (v *Volumes) sync(string) {
 				v.Store.Update(pvk, pv, store.UpdateOptions{Status: true})
 				v.Rec.Record(record.Decision{Source: "persistentvolume-controller", Object: pv, Reason: "VolumeReleased", NoEvent: true,
 					EN: fmt.Sprintf("Claim %s/%s was deleted; volume %s keeps its data (reclaim policy Retain) and is Released, not free for a new claim.", pv.Spec.ClaimRef.Namespace, pv.Spec.ClaimRef.Name, pv.Name),
-					KO: fmt.Sprintf("클레임 %s/%s가 삭제되었습니다. 볼륨 %s는 데이터를 그대로 둔 채(Retain) Released 상태가 되며, 새 클레임에 다시 연결되지 않습니다.", pv.Spec.ClaimRef.Namespace, pv.Spec.ClaimRef.Name, pv.Name)})
+					KO: fmt.Sprintf("클레임 %s/%s 삭제되었습니다. 볼륨 %s 데이터를 그대로 둔 채(Retain) Released 상태가 되며, 새 클레임에 다시 연결되지 않습니다.", pv.Spec.ClaimRef.Namespace, ko.With(pv.Spec.ClaimRef.Name, "이/가"), ko.With(pv.Name, "은/는"))})
 			}
 		}
 		if pv.Status.Phase == "" || pv.Status.Phase == corev1.VolumePending {
@@ -86,7 +87,7 @@ func (v *Volumes) sync(string) {
 			v.Rec.Record(record.Decision{Source: "persistentvolume-controller", Object: c, Type: corev1.EventTypeWarning,
 				Reason: "FailedBinding", Message: msg,
 				EN: fmt.Sprintf("Claim %s stays Pending: no Available volume has its storage class, enough capacity and its access modes.", c.Name),
-				KO: fmt.Sprintf("클레임 %s는 Pending으로 남습니다. 스토리지 클래스, 용량, 접근 모드가 맞는 Available 볼륨이 없습니다.", c.Name)})
+				KO: fmt.Sprintf("클레임 %s Pending으로 남습니다. 스토리지 클래스, 용량, 접근 모드가 맞는 Available 볼륨이 없습니다.", ko.With(c.Name, "은/는"))})
 			continue
 		}
 		v.bind(c, pv)
@@ -195,5 +196,5 @@ func (v *Volumes) bind(c *corev1.PersistentVolumeClaim, pv *corev1.PersistentVol
 	v.Rec.Record(record.Decision{Source: "persistentvolume-controller", Object: c, Reason: "Bound", NoEvent: true,
 		Related: []eventsRef{record.RefOf(pv)},
 		EN:      fmt.Sprintf("Claim %s (asks %s) is bound to volume %s (%s): the smallest Available volume that fits.", c.Name, want.String(), pv.Name, have.String()),
-		KO:      fmt.Sprintf("클레임 %s(요청 %s)가 볼륨 %s(%s)에 연결되었습니다. 조건에 맞는 Available 볼륨 중 가장 작은 것입니다.", c.Name, want.String(), pv.Name, have.String())})
+		KO:      fmt.Sprintf("클레임 %s(요청 %s)%s 볼륨 %s(%s)에 연결되었습니다. 조건에 맞는 Available 볼륨 중 가장 작은 것입니다.", c.Name, want.String(), ko.Particle(c.Name, "이/가"), pv.Name, have.String())})
 }

@@ -15,6 +15,7 @@ import (
 
 	"kubetour/engine/record"
 	"kubetour/engine/runtime"
+	"kubetour/internal/ko"
 )
 
 type probeKind string
@@ -189,7 +190,7 @@ func koProbe(k probeKind) string {
 func (k *Kubelet) killUnhealthy(st *podState, c *ctrState, which string) {
 	k.event(st, c, corev1.EventTypeNormal, "Killing", fmt.Sprintf("Container %s failed %s probe, will be restarted", c.spec.Name, which),
 		fmt.Sprintf("Container %s failed its %s probe too many times: the kubelet kills it and starts it again.", c.spec.Name, which),
-		fmt.Sprintf("컨테이너 %s가 %s 프로브에 여러 번 실패해 kubelet이 종료하고 다시 시작합니다.", c.spec.Name, which))
+		fmt.Sprintf("컨테이너 %s %s 프로브에 여러 번 실패해 kubelet이 종료하고 다시 시작합니다.", ko.With(c.spec.Name, "이/가"), which))
 	k.stopProbes(c)
 	grace := int64(30)
 	if g := st.pod.Spec.TerminationGracePeriodSeconds; g != nil {

@@ -9,6 +9,7 @@ import (
 
 	"kubetour/engine/record"
 	"kubetour/engine/runtime"
+	"kubetour/internal/ko"
 )
 
 func (k *Kubelet) now() time.Time { return k.cfg.Loop.Now() }
@@ -183,7 +184,7 @@ func (k *Kubelet) step(st *podState, c *ctrState) {
 				k.event(st, c, corev1.EventTypeWarning, "BackOff",
 					fmt.Sprintf("Back-off restarting failed container %s in pod %s_%s(%s)", c.spec.Name, st.pod.Name, st.pod.Namespace, st.pod.UID),
 					fmt.Sprintf("Container %s keeps exiting; the kubelet waits %s before starting it again (CrashLoopBackOff), doubling the wait each time up to 5 minutes.", c.spec.Name, c.backoff),
-					fmt.Sprintf("컨테이너 %s가 계속 종료되어 kubelet이 %s 기다린 뒤 다시 시작합니다(CrashLoopBackOff). 대기 시간은 매번 두 배로 늘어 최대 5분까지 갑니다.", c.spec.Name, c.backoff))
+					fmt.Sprintf("컨테이너 %s 계속 종료되어 kubelet이 %s 기다린 뒤 다시 시작합니다(CrashLoopBackOff). 대기 시간은 매번 두 배로 늘어 최대 5분까지 갑니다.", ko.With(c.spec.Name, "이/가"), c.backoff))
 			}
 			return
 		}
@@ -207,7 +208,7 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 			c.waitReason, c.waitMessage = "ImagePullBackOff", fmt.Sprintf("Back-off pulling image %q: ErrImagePull: %s", image, c.waitMessage)
 			k.event(st, c, corev1.EventTypeNormal, "BackOff", fmt.Sprintf("Back-off pulling image %q", image),
 				fmt.Sprintf("The image %q could not be pulled; the kubelet waits before trying again (ImagePullBackOff).", image),
-				fmt.Sprintf("이미지 %q를 받지 못해 kubelet이 잠시 기다렸다가 다시 시도합니다(ImagePullBackOff).", image))
+				fmt.Sprintf("이미지 %q%s 받지 못해 kubelet이 잠시 기다렸다가 다시 시도합니다(ImagePullBackOff).", image, ko.Particle(image, "을/를")))
 			k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: ImagePullBackOff", "", "")
 		}
 		return false
@@ -231,7 +232,7 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 		c.pulled = true
 		k.event(st, c, corev1.EventTypeNormal, "Pulled", fmt.Sprintf("Container image %q already present on machine", image),
 			fmt.Sprintf("The image %q is already on node %s, so nothing is downloaded (imagePullPolicy %s).", image, node, c.spec.ImagePullPolicy),
-			fmt.Sprintf("이미지 %q가 이미 노드 %s에 있어 새로 받지 않습니다(imagePullPolicy %s).", image, node, c.spec.ImagePullPolicy))
+			fmt.Sprintf("이미지 %q%s 이미 노드 %s에 있어 새로 받지 않습니다(imagePullPolicy %s).", image, ko.Particle(image, "이/가"), node, c.spec.ImagePullPolicy))
 		return true
 	}
 	if !c.pulling {
@@ -264,7 +265,7 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 		c.waitReason, c.waitMessage = "ErrImagePull", msg
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Failed to pull image \""+image+"\": "+msg,
 			fmt.Sprintf("The image %q does not exist or cannot be reached, so the container cannot start (ErrImagePull). Check the image name and tag.", image),
-			fmt.Sprintf("이미지 %q가 없거나 받을 수 없어 컨테이너를 시작하지 못합니다(ErrImagePull). 이미지 이름과 태그를 확인하세요.", image))
+			fmt.Sprintf("이미지 %q%s 없거나 받을 수 없어 컨테이너를 시작하지 못합니다(ErrImagePull). 이미지 이름과 태그를 확인하세요.", image, ko.Particle(image, "이/가")))
 		k.event(st, c, corev1.EventTypeWarning, "Failed", "Error: ErrImagePull", "", "")
 		// The next sync shows the back-off; the one after the back-off pulls again.
 		k.requeue(st, 2*time.Second)
@@ -285,7 +286,7 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 	k.event(st, c, corev1.EventTypeNormal, "Pulled",
 		fmt.Sprintf("Successfully pulled image %q in %s (%s including waiting). Image size: %d bytes.", image, took, took, info.Size),
 		fmt.Sprintf("The image %q is now on node %s.", image, node),
-		fmt.Sprintf("이미지 %q를 노드 %s에 받았습니다.", image, node))
+		fmt.Sprintf("이미지 %q%s 노드 %s에 받았습니다.", image, ko.Particle(image, "을/를"), node))
 	return true
 }
 
@@ -374,7 +375,7 @@ func (k *Kubelet) containerStarted(st *podState, c *ctrState, id string, err, st
 	}
 	k.event(st, c, corev1.EventTypeNormal, "Created", "Created container: "+c.spec.Name,
 		fmt.Sprintf("The kubelet on %s created container %s from image %s.", st.pod.Spec.NodeName, c.spec.Name, c.spec.Image),
-		fmt.Sprintf("%s 노드의 kubelet이 %s 이미지로 컨테이너 %s를 만들었습니다.", st.pod.Spec.NodeName, c.spec.Image, c.spec.Name))
+		fmt.Sprintf("%s 노드의 kubelet이 %s 이미지로 컨테이너 %s 만들었습니다.", st.pod.Spec.NodeName, c.spec.Image, ko.With(c.spec.Name, "을/를")))
 	if c.id != "" {
 		if c.prevID != "" {
 			delete(k.byCtr, c.prevID)
@@ -403,7 +404,7 @@ func (k *Kubelet) containerStarted(st *podState, c *ctrState, id string, err, st
 	c.liveFails, c.readyFails, c.readyOK, c.startupFails = 0, 0, 0, 0
 	k.event(st, c, corev1.EventTypeNormal, "Started", "Started container "+c.spec.Name,
 		fmt.Sprintf("Container %s is running in pod %s.", c.spec.Name, st.pod.Name),
-		fmt.Sprintf("컨테이너 %s가 파드 %s 안에서 실행 중입니다.", c.spec.Name, st.pod.Name))
+		fmt.Sprintf("컨테이너 %s 파드 %s 안에서 실행 중입니다.", ko.With(c.spec.Name, "이/가"), st.pod.Name))
 	k.startProbes(st, c)
 }
 
@@ -456,13 +457,13 @@ func (k *Kubelet) afterExit(st *podState, c *ctrState) {
 		c.finished = true
 		k.event(st, c, corev1.EventTypeNormal, "Completed", "",
 			fmt.Sprintf("Init container %s finished successfully; the next step of the pod can begin.", c.spec.Name),
-			fmt.Sprintf("초기화 컨테이너 %s가 성공적으로 끝나 파드의 다음 단계로 넘어갑니다.", c.spec.Name))
+			fmt.Sprintf("초기화 컨테이너 %s 성공적으로 끝나 파드의 다음 단계로 넘어갑니다.", ko.With(c.spec.Name, "이/가")))
 		return
 	}
 	if !restartable(policy, code) {
 		c.finished = true
 		en := fmt.Sprintf("Container %s exited with code %d (%s); restartPolicy %s means it is not started again.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy)
-		ko := fmt.Sprintf("컨테이너 %s가 종료 코드 %d(%s)로 끝났고, restartPolicy가 %s라서 다시 시작하지 않습니다.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy)
+		ko := fmt.Sprintf("컨테이너 %s 종료 코드 %d(%s)%s 끝났고, restartPolicy가 %s 다시 시작하지 않습니다.", ko.With(c.spec.Name, "이/가"), code, c.term.Reason, ko.Particle(fmt.Sprint(code), "으로/로"), ko.With(string(st.pod.Spec.RestartPolicy), "이라서/라서"))
 		k.cfg.Rec.Record(record.Decision{Source: "kubelet", Host: st.pod.Spec.NodeName, Object: st.pod, Reason: "ContainerExited",
 			EN: en, KO: ko, NoEvent: true, Fields: map[string]string{"container": c.spec.Name, "exitCode": fmt.Sprint(code), "reason": c.term.Reason}})
 		return
@@ -481,7 +482,7 @@ func (k *Kubelet) afterExit(st *podState, c *ctrState) {
 	}
 	k.cfg.Rec.Record(record.Decision{Source: "kubelet", Host: st.pod.Spec.NodeName, Object: st.pod, Reason: "ContainerExited",
 		EN:      fmt.Sprintf("Container %s exited with code %d (%s); restartPolicy %s restarts it.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy),
-		KO:      fmt.Sprintf("컨테이너 %s가 종료 코드 %d(%s)로 끝났고, restartPolicy %s에 따라 다시 시작합니다.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy),
+		KO:      fmt.Sprintf("컨테이너 %s 종료 코드 %d(%s)%s 끝났고, restartPolicy %s에 따라 다시 시작합니다.", ko.With(c.spec.Name, "이/가"), code, c.term.Reason, ko.Particle(fmt.Sprint(code), "으로/로"), st.pod.Spec.RestartPolicy),
 		NoEvent: true, Fields: map[string]string{"container": c.spec.Name, "exitCode": fmt.Sprint(code), "reason": c.term.Reason}})
 }
 
