@@ -97,8 +97,16 @@ func TestGoldenTranscriptsOnDocker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := runOnDocker(t, path)
-			if w, g := dockerMask(string(want)), dockerMask(normalize(got)); w != g {
+			w := dockerMask(string(want))
+			g := dockerMask(normalize(runOnDocker(t, path)))
+			if w != g {
+				// Snapshots a few seconds apart race with real containers on
+				// a loaded machine (two cores, three clusters): one replay on
+				// a fresh cluster, and the first difference is logged.
+				t.Logf("%s on Docker differed from the simulation's golden; replaying once:\n%s", name, diff(w, g))
+				g = dockerMask(normalize(runOnDocker(t, path)))
+			}
+			if w != g {
 				t.Errorf("%s on Docker differs from the simulation's golden (masked):\n%s", name, diff(w, g))
 			}
 		})

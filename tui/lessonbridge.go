@@ -86,7 +86,7 @@ func (p *consolePane) lessonReply(msg lessonMsg) tea.Cmd {
 	switch {
 	case msg.handled:
 		p.lessonAsking = msg.asking
-		p.print(lineInfo, msg.notes...)
+		p.print(lineInfo, plainNotes(msg.notes)...)
 	case msg.forced:
 		p.print(lineErr, "kubetour: not a lesson command: "+msg.step.Args[0]+" (:help lists them)")
 	default:
@@ -135,7 +135,7 @@ func (m *Model) lessonUpdate(msg lessonMsg) tea.Cmd {
 	if msg.command {
 		cmds = append(cmds, m.console.lessonReply(msg))
 	} else if len(msg.notes) > 0 {
-		m.console.print(lineInfo, msg.notes...)
+		m.console.print(lineInfo, plainNotes(msg.notes)...)
 		m.console.cacheValid = false
 	}
 	if msg.observed {
@@ -196,4 +196,18 @@ func (m *Model) evaluateLesson() tea.Cmd {
 		notes := l.Observe(nil)
 		return lessonMsg{md: l.Markdown(), notes: notes, observed: true}
 	}
+}
+
+// inlineMarks are the Markdown marks lesson notes use inside a line:
+// `code`, **strong**, __strong__. The console is plain text, where the
+// marks would only be noise ("`next` goes on.").
+var inlineMarks = strings.NewReplacer("`", "", "**", "", "__", "")
+
+// plainNotes is lesson notes as the console prints them.
+func plainNotes(notes []string) []string {
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = inlineMarks.Replace(n)
+	}
+	return out
 }

@@ -29,7 +29,7 @@ func (f *fakeLesson) Observe(batch []events.Event) []string {
 	f.observed++
 	if len(batch) > 0 {
 		f.md = strings.Replace(f.md, "- · a pod runs", "- ✓ a pod runs", 1) + "\n**What just happened**\n\nThe scheduler placed it.\n"
-		return []string{"✓ Step done."}
+		return []string{"✓ Step done. `next` goes on, **when you are ready**."}
 	}
 	return nil
 }
@@ -137,7 +137,8 @@ func TestLessonPaneAndConsoleCommands(t *testing.T) {
 	if !strings.Contains(got, "✓ a pod runs") || !strings.Contains(got, "What just happened") {
 		t.Fatalf("lesson pane after the event:\n%s", got)
 	}
-	if console := strings.Join(m.console.View(), "\n"); !strings.Contains(console, "✓ Step done.") {
+	// The console is plain text: no Markdown marks around words.
+	if console := strings.Join(m.console.View(), "\n"); !strings.Contains(console, "✓ Step done. next goes on, when you are ready.") {
 		t.Fatalf("console lacks the note:\n%s", console)
 	}
 }
