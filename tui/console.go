@@ -291,8 +291,15 @@ func (p *consolePane) Update(msg tea.Msg) tea.Cmd {
 		p.completed(msg)
 		return nil
 	case interactiveDoneMsg:
-		// What the command printed went to the terminal while it had it;
-		// its outcome is kept here.
+		// What the command printed went to the terminal while it had it
+		// (exec -it), or was collected (edit); its outcome is kept here.
+		if out := strings.TrimRight(msg.output, "\n"); out != "" {
+			kind := lineOut
+			if msg.err != nil {
+				kind = lineErr
+			}
+			p.print(kind, strings.Split(out, "\n")...)
+		}
 		if msg.err != nil {
 			p.print(lineErr, "("+msg.err.Error()+")")
 		} else {

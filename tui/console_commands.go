@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -41,7 +43,12 @@ func saveHistory(path, cmd string) tea.Cmd {
 type quitRequestMsg struct{ confirm bool }
 
 // interactiveDoneMsg ends a command that had the terminal (edit, exec -it).
-type interactiveDoneMsg struct{ err error }
+type interactiveDoneMsg struct {
+	err error
+	// output is what kubectl itself printed, kept when only the editor
+	// needed the terminal ("deployment.apps/web edited").
+	output string
+}
 
 // submit handles enter: either the command is complete and runs, or it
 // continues on the next line (an open heredoc, a trailing backslash).
@@ -178,12 +185,80 @@ func (p *consolePane) runInteractive(kargs, assign []string) tea.Cmd {
 	args := append(append([]string{}, p.env.kubectl[1:]...), kargs...)
 	c := exec.Command(p.env.kubectl[0], args...)
 	c.Env = append(append(os.Environ(), p.env.kubectlEnv...), assign...)
+	var out *lockedBuffer
+	if isEdit(kargs) {
+		// Only the editor needs the terminal: kubectl's own words go to
+		// the console, as with any other command.
+		out = &lockedBuffer{}
+		c.Stdout, c.Stderr = out, out
+		c.Env = append(c.Env, "KUBE_EDITOR="+ttyEditor(userEditor(c.Env)))
+	}
 	return tea.ExecProcess(c, func(err error) tea.Msg {
+		msg := interactiveDoneMsg{err: err}
 		if ee, ok := err.(*exec.ExitError); ok {
-			return interactiveDoneMsg{err: fmt.Errorf("exit status %d", ee.ExitCode())}
+			msg.err = fmt.Errorf("exit status %d", ee.ExitCode())
 		}
-		return interactiveDoneMsg{err: err}
+		if out != nil {
+			msg.output = out.String()
+		}
+		return msg
 	})
+}
+
+// isEdit reports a `kubectl edit`.
+func isEdit(kargs []string) bool {
+	for _, a := range kargs {
+		if a == "--" {
+			return false
+		}
+		if a == "edit" {
+			return true
+		}
+	}
+	return false
+}
+
+// userEditor is the editor kubectl would run: KUBE_EDITOR, then EDITOR
+// (the last assignment wins, as in env), then vi.
+func userEditor(env []string) string {
+	pick := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && (k == "KUBE_EDITOR" || k == "EDITOR") {
+			pick[k] = v
+		}
+	}
+	for _, k := range []string{"KUBE_EDITOR", "EDITOR"} {
+		if v := strings.TrimSpace(pick[k]); v != "" {
+			return v
+		}
+	}
+	return "vi"
+}
+
+// ttyEditor wraps an editor so that it talks to the terminal whatever
+// kubectl's own output is. The quotes make kubectl run it through the
+// shell, which appends the file to edit as the last word.
+func ttyEditor(editor string) string {
+	return `exec 0<"/dev/tty" 1>"/dev/tty" 2>"/dev/tty"; exec ` + editor
+}
+
+// lockedBuffer collects a process's stdout and stderr in the order they
+// were written.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // interrupt is ctrl+c: it stops the running command, or drops the line
