@@ -10,9 +10,15 @@ import (
 	"kubetour/engine/events"
 )
 
-// frame is one screen refresh at 60 Hz: the narration is delivered at most
-// once per frame, however fast the engine publishes.
-const frame = 16 * time.Millisecond
+// frame is one screen refresh at 60 Hz. The narration is delivered at most
+// every half frame (batchEvery), however fast the engine publishes: an event
+// then waits at most half a frame for its batch, and the batch's Update and
+// View (up to ~8 ms for a 1,000-pod rollout's burst) still fit in the
+// frame. Bubble Tea's renderer draws at most once a frame either way.
+const (
+	frame      = 16 * time.Millisecond
+	batchEvery = frame / 2
+)
 
 // eventsMsg is one batch of narration: everything published since the
 // previous batch.
@@ -34,7 +40,7 @@ func waitEvents(ctx context.Context, sub *events.Subscription, last time.Time) t
 		if evs == nil {
 			return eventsMsg{closed: true}
 		}
-		if wait := time.Until(last.Add(frame)); wait > 0 {
+		if wait := time.Until(last.Add(batchEvery)); wait > 0 {
 			select {
 			case <-time.After(wait):
 			case <-ctx.Done():
