@@ -138,6 +138,13 @@ func (p *Proxy) Dial(ctx context.Context, addr string) (net.Conn, error) {
 		if target, ok := p.hostPort(host, int32(port)); ok {
 			return p.Runtime.Dial(ctx, target)
 		}
+		if p.isNodeIP(host) {
+			// The nodes' addresses exist only in the cluster's picture (on
+			// Docker every node is this one host): a port no NodePort or
+			// hostPort holds is refused, as a node with nothing listening
+			// refuses it, instead of being dialled out into the network.
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+		}
 		return p.Runtime.Dial(ctx, addr)
 	}
 	backends := p.readyEndpoints(svc, sp)
@@ -168,7 +175,7 @@ func (p *Proxy) Dial(ctx context.Context, addr string) (net.Conn, error) {
 // serviceFor finds the Service behind a ClusterIP:port or a node
 // address:NodePort; nil when addr is not a Service address.
 func (p *Proxy) serviceFor(host string, port int32) (*corev1.Service, *corev1.ServicePort, error) {
-	svcs, _ := p.Store.List(kinds.Core("services"), store.ListOptions{})
+	svcs := p.Store.ListShared(kinds.Core("services"), store.ListOptions{})
 	isNode := p.isNodeIP(host)
 	for _, o := range svcs {
 		svc := o.(*corev1.Service)
@@ -194,7 +201,7 @@ func (p *Proxy) isNodeIP(host string) bool {
 	if host == "127.0.0.1" || host == "localhost" {
 		return true
 	}
-	nodes, _ := p.Store.List(kinds.Core("nodes"), store.ListOptions{})
+	nodes := p.Store.ListShared(kinds.Core("nodes"), store.ListOptions{})
 	for _, o := range nodes {
 		for _, a := range o.(*corev1.Node).Status.Addresses {
 			if a.Address == host {
@@ -210,7 +217,7 @@ func (p *Proxy) isNodeIP(host string) bool {
 // pod address to reach it at.
 func (p *Proxy) hostPort(host string, port int32) (string, bool) {
 	node := ""
-	nodes, _ := p.Store.List(kinds.Core("nodes"), store.ListOptions{})
+	nodes := p.Store.ListShared(kinds.Core("nodes"), store.ListOptions{})
 	for _, o := range nodes {
 		n := o.(*corev1.Node)
 		for _, a := range n.Status.Addresses {
@@ -222,7 +229,7 @@ func (p *Proxy) hostPort(host string, port int32) (string, bool) {
 	if node == "" {
 		return "", false
 	}
-	pods, _ := p.Store.List(kinds.Core("pods"), store.ListOptions{})
+	pods := p.Store.ListShared(kinds.Core("pods"), store.ListOptions{})
 	for _, o := range pods {
 		pod := o.(*corev1.Pod)
 		if pod.Spec.NodeName != node || pod.Status.PodIP == "" || pod.DeletionTimestamp != nil {
@@ -241,7 +248,7 @@ func (p *Proxy) hostPort(host string, port int32) (string, bool) {
 
 // nodeNamed returns the node whose address is host, or "".
 func (p *Proxy) nodeNamed(host string) string {
-	nodes, _ := p.Store.List(kinds.Core("nodes"), store.ListOptions{})
+	nodes := p.Store.ListShared(kinds.Core("nodes"), store.ListOptions{})
 	for _, o := range nodes {
 		n := o.(*corev1.Node)
 		for _, a := range n.Status.Addresses {

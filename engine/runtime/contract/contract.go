@@ -275,7 +275,9 @@ var stampRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z `)
 
 func testLogs(t *testing.T, s *suite) {
 	sb := s.pod("pod-logs")
-	id := s.shell(sb, "c", "echo one; echo two >&2; sleep 1; echo three")
+	// stdout and stderr reach the log through separate pipes: lines written
+	// the same instant may be stamped in either order, as on a real node.
+	id := s.shell(sb, "c", "echo one; sleep 0.2; echo two >&2; sleep 1; echo three")
 	st := s.waitExited(id, 10*time.Second)
 	tests := map[string]struct {
 		opts runtime.LogOptions
