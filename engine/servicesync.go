@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,6 +26,20 @@ import (
 type serviceSync struct {
 	c  *Cluster
 	rt runtime.ServiceRuntime
+	// inflight counts runtime calls not yet done (read from any goroutine).
+	inflight atomic.Int64
+}
+
+// run does one runtime call off the loop and reports its failure.
+func (s *serviceSync) run(ns, name string, call func() error) {
+	s.inflight.Add(1)
+	s.c.Loop.Go(func() func() {
+		err := call()
+		return func() {
+			s.inflight.Add(-1)
+			s.report(ns, name, err)
+		}
+	})
 }
 
 // observe is called on the loop for every change.
@@ -38,20 +53,14 @@ func (s *serviceSync) observe(kind *kinds.Kind, obj k8sruntime.Object, deleted b
 		defer s.observe(kinds.Core("services"), s.dnsObject(), false)
 	}
 	if kind == kinds.Core("services") && deleted {
-		s.c.Loop.Go(func() func() {
-			err := s.rt.RemoveService(context.Background(), ns, name)
-			return func() { s.report(ns, name, err) }
-		})
+		s.run(ns, name, func() error { return s.rt.RemoveService(context.Background(), ns, name) })
 		return
 	}
 	spec, ok := s.spec(ns, name)
 	if !ok {
 		return
 	}
-	s.c.Loop.Go(func() func() {
-		err := s.rt.EnsureService(context.Background(), spec)
-		return func() { s.report(ns, name, err) }
-	})
+	s.run(ns, name, func() error { return s.rt.EnsureService(context.Background(), spec) })
 }
 
 func (s *serviceSync) report(ns, name string, err error) {
@@ -143,4 +152,11 @@ func (s *serviceSync) zone() *runtime.DNSZone {
 		}
 	}
 	return z
+}
+
+// ServicesSynced reports whether every Service change has reached the
+// runtime (its proxy created, its endpoints pushed). Always true on the
+// simulation, whose Services live in the engine.
+func (c *Cluster) ServicesSynced() bool {
+	return c.svcSync == nil || c.svcSync.inflight.Load() == 0
 }

@@ -365,7 +365,9 @@ func (e *Env) settle(nss []string) {
 	deadline := e.C.Now().Add(wait)
 	for {
 		e.C.Settle()
-		if e.podsSettled(nss) || !e.C.Now().Before(deadline) {
+		// On Docker a Service is a proxy container that takes a moment
+		// to appear: a step starts once its Services answer too.
+		if (e.podsSettled(nss) && e.C.ServicesSynced()) || !e.C.Now().Before(deadline) {
 			return
 		}
 		e.waitStep(250 * time.Millisecond)
