@@ -463,9 +463,9 @@ func (k *Kubelet) afterExit(st *podState, c *ctrState) {
 	if !restartable(policy, code) {
 		c.finished = true
 		en := fmt.Sprintf("Container %s exited with code %d (%s); restartPolicy %s means it is not started again.", c.spec.Name, code, c.term.Reason, st.pod.Spec.RestartPolicy)
-		ko := fmt.Sprintf("컨테이너 %s 종료 코드 %d(%s)%s 끝났고, restartPolicy가 %s 다시 시작하지 않습니다.", ko.With(c.spec.Name, "이/가"), code, c.term.Reason, ko.Particle(fmt.Sprint(code), "으로/로"), ko.With(string(st.pod.Spec.RestartPolicy), "이라서/라서"))
+		kr := fmt.Sprintf("컨테이너 %s 종료 코드 %d(%s)%s 끝났고, restartPolicy가 %s 다시 시작하지 않습니다.", ko.With(c.spec.Name, "이/가"), code, c.term.Reason, ko.Particle(fmt.Sprint(code), "으로/로"), ko.With(string(st.pod.Spec.RestartPolicy), "이라서/라서"))
 		k.cfg.Rec.Record(record.Decision{Source: "kubelet", Host: st.pod.Spec.NodeName, Object: st.pod, Reason: "ContainerExited",
-			EN: en, KO: ko, NoEvent: true, Fields: map[string]string{"container": c.spec.Name, "exitCode": fmt.Sprint(code), "reason": c.term.Reason}})
+			EN: en, KO: kr, NoEvent: true, Fields: map[string]string{"container": c.spec.Name, "exitCode": fmt.Sprint(code), "reason": c.term.Reason}})
 		return
 	}
 	if !c.startedAt.IsZero() && now.Sub(c.startedAt) >= backoffReset {

@@ -45,8 +45,8 @@ func (k *Kubelet) writeStatus(st *podState) {
 
 func (k *Kubelet) narratePhase(st *podState, from, to corev1.PodPhase) {
 	en := fmt.Sprintf("Pod %s moved from %s to %s.", st.pod.Name, orNone(string(from)), to)
-	ko := fmt.Sprintf("파드 %s의 상태(phase)가 %s에서 %s 바뀌었습니다.", st.pod.Name, orNone(string(from)), ko.With(string(to), "으로/로"))
-	k.cfg.Rec.Record(recordPhase(st, en, ko, string(to)))
+	kr := fmt.Sprintf("파드 %s의 상태(phase)가 %s에서 %s 바뀌었습니다.", st.pod.Name, orNone(string(from)), ko.With(string(to), "으로/로"))
+	k.cfg.Rec.Record(recordPhase(st, en, kr, string(to)))
 }
 
 func orNone(s string) string {
