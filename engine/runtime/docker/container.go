@@ -107,7 +107,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 		labels[labelEmulated] = "true"
 		c.argv = ri.b.Argv(cfg.Command, cfg.Args)
 		ccfg.Cmd = appmode.RunArgv(cfg.Image, cfg.TTY, c.argv)
-		env := containerEnv(ri.b, sb.cfg.Hostname, cfg.Env)
+		env := apps.ContainerEnv(ri.b, sb.cfg.Hostname, cfg.Env)
 		if cfg.TTY {
 			env = dumbTerm(env)
 		}
@@ -170,40 +170,6 @@ func resources(cfg *runtime.ContainerConfig) container.Resources {
 		res.CPUShares = min(max(cfg.CPURequest*1024/1000, 2), 262144)
 	}
 	return res
-}
-
-// containerEnv is the environment as containerd builds it: PATH and
-// HOSTNAME first, then the image's ENV, then the pod's env (a pod variable
-// replaces an image one in place), and HOME last.
-func containerEnv(img apps.Behaviour, hostname string, podEnv []runtime.EnvVar) []apps.EnvVar {
-	pathVar := img.Userland.Path
-	var rest []apps.EnvVar
-	for _, e := range img.Env {
-		if e.Name == "PATH" {
-			pathVar = e.Value
-			continue
-		}
-		rest = append(rest, e)
-	}
-	env := []apps.EnvVar{{Name: "PATH", Value: pathVar}, {Name: "HOSTNAME", Value: hostname}}
-	env = append(env, rest...)
-	for _, e := range podEnv {
-		replaced := false
-		for i := range env {
-			if env[i].Name == e.Name {
-				env[i].Value, replaced = e.Value, true
-			}
-		}
-		if !replaced {
-			env = append(env, apps.EnvVar{Name: e.Name, Value: e.Value})
-		}
-	}
-	for _, e := range env {
-		if e.Name == "HOME" {
-			return env
-		}
-	}
-	return append(env, apps.EnvVar{Name: "HOME", Value: "/root"})
 }
 
 // dumbTerm sets TERM=dumb for the binary's start and keeps the terminal's
@@ -324,7 +290,7 @@ func checkCommand(c *ctr) error {
 		return nil
 	}
 	_, err = shell.New(shell.Config{Sys: checkSys{fs}, Image: c.img.b, Argv: c.argv,
-		Env: containerEnv(c.img.b, c.sb.cfg.Hostname, c.cfg.Env), Dir: dir})
+		Env: apps.ContainerEnv(c.img.b, c.sb.cfg.Hostname, c.cfg.Env), Dir: dir})
 	return err
 }
 

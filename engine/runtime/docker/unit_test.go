@@ -59,7 +59,7 @@ func TestAtomicDir(t *testing.T) {
 
 func TestContainerEnv(t *testing.T) {
 	b, _ := apps.Resolve("nginx:1.25")
-	env := containerEnv(b, "web", []runtime.EnvVar{{Name: "NGINX_VERSION", Value: "x"}, {Name: "A", Value: "1"}})
+	env := apps.ContainerEnv(b, "web", []runtime.EnvVar{{Name: "NGINX_VERSION", Value: "x"}, {Name: "A", Value: "1"}})
 	var got []string
 	for _, e := range envStrings(env) {
 		name, _, _ := strings.Cut(e, "=")

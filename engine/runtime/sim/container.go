@@ -107,7 +107,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 	if !sb.cfg.ShareProcessNamespace {
 		c.ns["pid"] = r.nextNS()
 	}
-	c.env = containerEnv(img, sb.cfg.Hostname, cfg.Env)
+	c.env = apps.ContainerEnv(img, sb.cfg.Hostname, cfg.Env)
 	c.dir = cfg.WorkingDir
 	if c.dir == "" {
 		c.dir = img.WorkingDir
@@ -122,40 +122,6 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 	r.containers[c.id] = c
 	sb.ctrs = append(sb.ctrs, c)
 	return c.id, nil
-}
-
-// containerEnv is the environment as containerd builds it: PATH and
-// HOSTNAME first, then the image's ENV, then the pod's env (a pod
-// variable replaces an image one in place), and HOME last.
-func containerEnv(img apps.Behaviour, hostname string, podEnv []runtime.EnvVar) []apps.EnvVar {
-	pathVar := img.Userland.Path
-	var rest []apps.EnvVar
-	for _, e := range img.Env {
-		if e.Name == "PATH" {
-			pathVar = e.Value
-			continue
-		}
-		rest = append(rest, e)
-	}
-	env := []apps.EnvVar{{Name: "PATH", Value: pathVar}, {Name: "HOSTNAME", Value: hostname}}
-	env = append(env, rest...)
-	for _, e := range podEnv {
-		replaced := false
-		for i := range env {
-			if env[i].Name == e.Name {
-				env[i].Value, replaced = e.Value, true
-			}
-		}
-		if !replaced {
-			env = append(env, apps.EnvVar{Name: e.Name, Value: e.Value})
-		}
-	}
-	for _, e := range env {
-		if e.Name == "HOME" {
-			return env
-		}
-	}
-	return append(env, apps.EnvVar{Name: "HOME", Value: "/root"})
 }
 
 // buildFS assembles the container's view: the image's root file system,
