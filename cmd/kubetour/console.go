@@ -30,27 +30,11 @@ func runConsole(ctx context.Context, cf clusterFlags, in io.Reader, out, errOut 
 		return err
 	}
 	defer c.Stop()
-	exe, err := os.Executable()
+	r, path, done, err := prepareSession(c, out)
 	if err != nil {
 		return err
 	}
-	r := &script.Runner{Cluster: c, Kubectl: []string{exe, "kubectl"}, Out: out}
-	if err := r.Prepare(); err != nil {
-		return err
-	}
-	defer r.Close()
-	kc, err := c.Kubeconfig()
-	if err != nil {
-		return err
-	}
-	path, err := kubeconfigPath()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, kc, 0o600); err != nil {
-		return fmt.Errorf("write kubeconfig: %w", err)
-	}
-	defer os.Remove(path)
+	defer done()
 
 	// Ctrl+C stops the running command (kubectl gets it too), not kubetour.
 	sig := make(chan os.Signal, 1)

@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"kubetour/engine"
-	"kubetour/script"
 	"kubetour/tui"
 )
 
@@ -94,34 +93,18 @@ func runUIWith(ctx context.Context, cf clusterFlags, uf uiFlags, title string, l
 		return err
 	}
 	defer c.Stop()
-	exe, err := os.Executable()
+	r, kcPath, done, err := prepareSession(c, io.Discard)
 	if err != nil {
 		return err
 	}
-	r := &script.Runner{Cluster: c, Kubectl: []string{exe, "kubectl"}, Out: io.Discard}
-	if err := r.Prepare(); err != nil {
-		return err
-	}
-	defer r.Close()
-	kc, err := c.Kubeconfig()
-	if err != nil {
-		return err
-	}
-	kcPath, err := kubeconfigPath()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(kcPath, kc, 0o600); err != nil {
-		return fmt.Errorf("write kubeconfig: %w", err)
-	}
-	defer os.Remove(kcPath)
+	defer done()
 	log.Printf("kubetour: cluster at %s (runtime %s); kubeconfig %s", c.URL(), c.RuntimeName(), kcPath)
 
 	var lesson tui.Lesson
 	if lsn != nil {
 		// Said before the screen is taken, and kept in the log; the
 		// session's later notes go to the log only.
-		l, t, closeLesson, err := startLesson(c, r, exe, lsn, lang, lf, io.MultiWriter(lf, os.Stderr))
+		l, t, closeLesson, err := startLesson(c, r, r.Kubectl[0], lsn, lang, lf, io.MultiWriter(lf, os.Stderr))
 		if err != nil {
 			return err
 		}
@@ -132,7 +115,7 @@ func runUIWith(ctx context.Context, cf clusterFlags, uf uiFlags, title string, l
 	return tui.Run(ctx, tui.Options{
 		Cluster: c,
 		Runner:  tui.ScriptRunner{R: r},
-		Kubectl: []string{exe, "kubectl"},
+		Kubectl: r.Kubectl,
 		// The same settings the runner gives kubectl, for what the UI runs
 		// itself: completion, edit, exec -it.
 		KubectlEnv:  []string{"KUBECONFIG=" + kcPath, "KUBERC=off", "KUBECTL_KUBERC=false"},
