@@ -45,9 +45,11 @@ func (c *Cluster) bootstrap() error {
 		osImage = c.cfg.OSImage
 	}
 	for _, n := range c.cfg.Nodes {
-		if err := create("nodes", c.nodeObject(n, kernel, osImage)); err != nil {
+		node, err := c.Store.Create(kinds.Core("nodes"), c.nodeObject(n, kernel, osImage))
+		if err != nil {
 			return err
 		}
+		c.nodeBootEvents(node, n.Name)
 		if err := create("leases", &coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Namespace: "kube-node-lease"}}); err != nil {
 			return err
 		}

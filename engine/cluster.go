@@ -107,7 +107,9 @@ type Cluster struct {
 	Metrics *apiserver.MetricsServer
 	ctrls   []controller.Controller
 	svcSync *serviceSync
-	acc     *controller.Accounts
+	// wallStart: the cluster's "now" is the wall clock's (see Start).
+	wallStart bool
+	acc       *controller.Accounts
 
 	mu       sync.Mutex
 	srv      *http.Server
@@ -126,6 +128,9 @@ func New(cfg Config) (*Cluster, error) {
 	// The cluster boots BootAge before the session starts, so that its
 	// nodes and system pods are up and aged when the student arrives.
 	var clk *clock.Warp
+	// A real clock started from now follows the wall clock, as the
+	// container runtime's own timestamps do.
+	wallStart := cfg.Start.IsZero() && !cfg.Manual
 	start := cfg.Start
 	if start.IsZero() {
 		start = time.Now().Truncate(time.Second)
@@ -139,7 +144,7 @@ func New(cfg Config) (*Cluster, error) {
 	if !cfg.ServiceCIDR.IsValid() {
 		cfg.ServiceCIDR = netip.MustParsePrefix("10.96.0.0/12")
 	}
-	c := &Cluster{cfg: cfg, Clock: clk}
+	c := &Cluster{cfg: cfg, Clock: clk, wallStart: wallStart}
 	c.Loop = loop.New(clk)
 	c.Proxy = proxy.New(nil, nil)
 	if cfg.Runtime == nil {
@@ -219,7 +224,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c.ctrls = append(c.ctrls, controller.NewHPA(d, rm))
 	if sr, ok := cfg.Runtime.(runtime.ServiceRuntime); ok {
-		c.svcSync = &serviceSync{c: c, rt: sr}
+		c.svcSync = newServiceSync(c, sr)
 	}
 	c.Store.OnChange(func(ch store.Change) { c.Loop.Post(func() { c.dispatch(ch) }) })
 
@@ -276,11 +281,23 @@ func (c *Cluster) Start() error {
 		return err
 	}
 	c.Loop.AdvanceTo(c.cfg.Start)
+	if c.wallStart {
+		// Booting on real containers takes real seconds; without this
+		// the cluster's clock would stay that far behind the times the
+		// runtime stamps (a container finished "in the future" prints
+		// as "<invalid> ago").
+		c.Loop.AdvanceTo(time.Now())
+	}
 	return nil
 }
 
 // Settle waits until the cluster has done everything due at the current time.
 func (c *Cluster) Settle() { c.Loop.WaitIdle() }
+
+// SettleEngine waits for the engine's own work due now, not for runtime
+// calls under way (a real container being created): on the simulation the
+// same as Settle.
+func (c *Cluster) SettleEngine() { c.Loop.WaitQuiet() }
 
 // Advance moves a manual clock forward by d, letting every timer on the way fire.
 func (c *Cluster) Advance(d time.Duration) { c.Loop.Advance(d) }

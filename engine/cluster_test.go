@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"kubetour/engine/apiserver"
 	"kubetour/engine/kinds"
 	"kubetour/engine/kubelet"
+	"kubetour/engine/store"
 )
 
 func newTestCluster(t *testing.T) *Cluster {
@@ -152,8 +154,19 @@ spec:
 	}
 	// Back-off doubles: 10s, 20s, 40s … (busybox:latest is pulled again
 	// before every restart; that must not reset the crash back-off).
+	// While the kubelet pulls and starts the container again the pod stays
+	// CrashLoopBackOff, as kubectl shows it: it is not created anew.
 	before := cs.RestartCount
-	c.Advance(11 * time.Second)
+	seen := map[string]bool{}
+	for range 110 {
+		c.Advance(100 * time.Millisecond)
+		if w := pod(t, c, "default", "crash").Status.ContainerStatuses[0].State.Waiting; w != nil {
+			seen[w.Reason] = true
+		}
+	}
+	if seen["ContainerCreating"] || !seen["CrashLoopBackOff"] {
+		t.Errorf("waiting reasons during a restart: %v, want CrashLoopBackOff only", seen)
+	}
 	after := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount
 	if after != before+1 {
 		t.Fatalf("restart after 10s back-off: %d -> %d", before, after)
@@ -165,6 +178,27 @@ spec:
 	c.Advance(8 * time.Second)
 	if n := pod(t, c, "default", "crash").Status.ContainerStatuses[0].RestartCount; n != after+1 {
 		t.Fatalf("restart after 20s back-off: %d -> %d", after, n)
+	}
+}
+
+// A process that ends as it starts (echo) is never seen Running: the
+// first status the kubelet writes after starting it is the ended one, as
+// after a real SyncPod. kubectl run -i relies on it to print the output
+// once, from the log, instead of attaching to a container already gone.
+func TestAnInstantCommandIsNeverSeenRunning(t *testing.T) {
+	c := newTestCluster(t)
+	var phases []corev1.PodPhase
+	c.Store.OnChange(func(ch store.Change) {
+		if p, ok := ch.Object.(*corev1.Pod); ok && p.Name == "once" {
+			if n := len(phases); n == 0 || phases[n-1] != p.Status.Phase {
+				phases = append(phases, p.Status.Phase)
+			}
+		}
+	})
+	apply(t, c, "apiVersion: v1\nkind: Pod\nmetadata: {name: once}\nspec:\n  restartPolicy: Never\n  containers:\n  - {name: c, image: busybox, command: [echo, hi]}\n")
+	c.Advance(10 * time.Second)
+	if got := fmt.Sprint(phases); got != "[Pending Succeeded]" {
+		t.Errorf("phases %s, want [Pending Succeeded]", got)
 	}
 }
 

@@ -26,18 +26,63 @@ import (
 type serviceSync struct {
 	c  *Cluster
 	rt runtime.ServiceRuntime
-	// inflight counts runtime calls not yet done (read from any goroutine).
+	// pending holds, per Service, the newest state not yet handed to the
+	// runtime; busy marks the Services with a runtime call under way.
+	// Calls for one Service run one at a time and always apply the newest
+	// state: two calls side by side could finish out of order and leave a
+	// proxy with stale endpoints or a DNS zone without the newest name.
+	// Both maps are touched only on the loop.
+	pending map[string]serviceOp
+	busy    map[string]bool
+	// inflight counts Services with work queued or under way (read from
+	// any goroutine).
 	inflight atomic.Int64
 }
 
-// run does one runtime call off the loop and reports its failure.
-func (s *serviceSync) run(ns, name string, call func() error) {
+// serviceOp is what the runtime should make of one Service.
+type serviceOp struct {
+	remove bool
+	spec   *runtime.ServiceSpec
+}
+
+func newServiceSync(c *Cluster, rt runtime.ServiceRuntime) *serviceSync {
+	return &serviceSync{c: c, rt: rt, pending: map[string]serviceOp{}, busy: map[string]bool{}}
+}
+
+// enqueue records the newest state of a Service and starts a runtime call
+// unless one is under way; that one's completion picks the state up.
+func (s *serviceSync) enqueue(ns, name string, op serviceOp) {
+	key := ns + "/" + name
+	s.pending[key] = op
+	if s.busy[key] {
+		return
+	}
+	s.busy[key] = true
 	s.inflight.Add(1)
+	s.next(ns, name)
+}
+
+// next hands the Service's pending state, if any, to the runtime off the
+// loop, and comes back to the loop when the call is done.
+func (s *serviceSync) next(ns, name string) {
+	key := ns + "/" + name
+	op, ok := s.pending[key]
+	if !ok {
+		delete(s.busy, key)
+		s.inflight.Add(-1)
+		return
+	}
+	delete(s.pending, key)
 	s.c.Loop.Go(func() func() {
-		err := call()
+		var err error
+		if op.remove {
+			err = s.rt.RemoveService(context.Background(), ns, name)
+		} else {
+			err = s.rt.EnsureService(context.Background(), op.spec)
+		}
 		return func() {
-			s.inflight.Add(-1)
 			s.report(ns, name, err)
+			s.next(ns, name)
 		}
 	})
 }
@@ -53,14 +98,18 @@ func (s *serviceSync) observe(kind *kinds.Kind, obj k8sruntime.Object, deleted b
 		defer s.observe(kinds.Core("services"), s.dnsObject(), false)
 	}
 	if kind == kinds.Core("services") && deleted {
-		s.run(ns, name, func() error { return s.rt.RemoveService(context.Background(), ns, name) })
+		s.enqueue(ns, name, serviceOp{remove: true})
 		return
 	}
 	spec, ok := s.spec(ns, name)
 	if !ok {
+		if _, exists := s.c.Store.Peek(kinds.Core("services"), ns, name); exists {
+			// Turned into an ExternalName: it is a DNS alias now, not a proxy.
+			s.enqueue(ns, name, serviceOp{remove: true})
+		}
 		return
 	}
-	s.run(ns, name, func() error { return s.rt.EnsureService(context.Background(), spec) })
+	s.enqueue(ns, name, serviceOp{spec: spec})
 }
 
 func (s *serviceSync) report(ns, name string, err error) {

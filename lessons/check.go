@@ -48,6 +48,9 @@ type CheckResult struct {
 	Want, Got Text
 	// Children are the results of an any/all check's checks.
 	Children []CheckResult
+	// Student, when set, replaces Explain for the student: a "ran" check's
+	// subject is a pattern written for lesson authors, not for learners.
+	Student Text
 }
 
 // Explain is one line saying what failed and what was observed.
@@ -66,6 +69,14 @@ func (r CheckResult) Explain(lang string) string {
 		s += "; " + g
 	}
 	return s
+}
+
+// StudentExplain is Explain as the lesson shows it to the student.
+func (r CheckResult) StudentExplain(lang string) string {
+	if r.Status != Pass && r.Student != nil {
+		return r.Student.In(lang)
+	}
+	return r.Explain(lang)
 }
 
 // MistakeHit is a recognised mistake and its hint.
@@ -156,12 +167,12 @@ func Evaluate(c *Check, in *Inputs) CheckResult {
 			r.Children = append(r.Children, cr)
 			if cr.Status != Pass && r.Status == Pass {
 				r.Status = cr.Status
-				r.Subject, r.Want, r.Got = cr.Subject, cr.Want, cr.Got
+				r.Subject, r.Want, r.Got, r.Student = cr.Subject, cr.Want, cr.Got, cr.Student
 			}
 		}
 	}
 	if r.Status == Pass {
-		r.Want, r.Got = nil, nil
+		r.Want, r.Got, r.Student = nil, nil, nil
 	}
 	return r
 }
@@ -429,6 +440,17 @@ func evalRan(cc *compiled, in *Inputs, r *CheckResult) {
 			r.Want = Text{"en": "expected " + cc.count.EN() + " such command(s)", "ko": "이런 명령이 " + cc.count.KO()}
 		}
 		r.Got = Text{"en": fmt.Sprintf("ran %d of %d command(s) matched", n, len(in.Commands)), "ko": fmt.Sprintf("실행한 명령 %d개 중 %d개가 맞습니다", len(in.Commands), n)}
+		switch {
+		case cc.count.WantsNone():
+			r.Student = Text{"en": "a command you ran here is one this step asks you not to run",
+				"ko": "이 단계에서 실행하지 말라고 한 명령을 실행했습니다"}
+		case n == 0:
+			r.Student = Text{"en": fmt.Sprintf("not yet: none of the %d command(s) you ran so far did this", len(in.Commands)),
+				"ko": fmt.Sprintf("아직입니다: 지금까지 실행한 명령 %d개 중 이렇게 한 명령이 없습니다", len(in.Commands))}
+		default:
+			r.Student = Text{"en": fmt.Sprintf("%d of your commands did this; %s needed", n, cc.count.EN()),
+				"ko": fmt.Sprintf("이렇게 한 명령이 %d개입니다. %s", n, cc.count.KO())}
+		}
 	}
 }
 

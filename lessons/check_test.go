@@ -244,6 +244,45 @@ func TestRanChecks(t *testing.T) {
 	}
 }
 
+// A failed "ran" check tells the student, in their language, how many of
+// their commands did it, without the author's pattern.
+func TestRanCheckSpeaksToTheStudent(t *testing.T) {
+	cmds := []Command{{Line: "kubectl get pods", Args: []string{"kubectl", "get", "pods"}}, {Line: "kubectl logs web", Args: []string{"kubectl", "logs", "web"}}}
+	tests := map[string]struct {
+		check, en, ko string
+	}{
+		"none yet": {check: "ran: {matches: 'curl .*svc-1\\.nm-1'}",
+			en: "not yet: none of the 2 command(s) you ran so far did this", ko: "아직입니다: 지금까지 실행한 명령 2개 중 이렇게 한 명령이 없습니다"},
+		"too few": {check: "ran: kubectl get pods\ncount: \">=2\"",
+			en: "1 of your commands did this; at least 2 needed", ko: "이렇게 한 명령이 1개입니다. 2개 이상이어야 합니다"},
+		"forbidden": {check: "ran: kubectl logs\ncount: \"0\"",
+			en: "a command you ran here is one this step asks you not to run", ko: "이 단계에서 실행하지 말라고 한 명령을 실행했습니다"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := Evaluate(check(t, "id: x\n"+tc.check), &Inputs{Commands: cmds})
+			if r.Status != Fail {
+				t.Fatalf("status %v", r.Status)
+			}
+			if got := r.StudentExplain("en"); got != tc.en {
+				t.Errorf("en: %q, want %q", got, tc.en)
+			}
+			if got := r.StudentExplain("ko"); got != tc.ko {
+				t.Errorf("ko: %q, want %q", got, tc.ko)
+			}
+			// Authors still see the pattern.
+			if !strings.HasPrefix(r.Explain("en"), "ran ") {
+				t.Errorf("author's explanation lost its subject: %q", r.Explain("en"))
+			}
+		})
+	}
+	// Inside an all, the failing part's sentence is the one shown.
+	r := Evaluate(check(t, "id: x\nall:\n  - {id: a, ran: kubectl get pods}\n  - {id: b, ran: kubectl describe pods}"), &Inputs{Commands: cmds})
+	if got := r.StudentExplain("en"); got != "not yet: none of the 2 command(s) you ran so far did this" {
+		t.Errorf("all: %q", got)
+	}
+}
+
 func TestIsolationChecks(t *testing.T) {
 	tests := map[string]struct {
 		check  string
@@ -381,5 +420,19 @@ func TestMatcherAndCount(t *testing.T) {
 	}
 	if _, err := CompileMatcher(">=lots"); err == nil {
 		t.Error("matcher >=lots accepted")
+	}
+}
+
+// `check` lists a mistake's hint while the step is open, not after it is
+// done: by then the mistake is past.
+func TestRenderResultDropsPastMistakes(t *testing.T) {
+	r := Result{Checks: []CheckResult{{ID: "a", Title: Text{"en": "web runs"}, Status: Fail, Want: Text{"en": "expected Running"}}},
+		Mistakes: []MistakeHit{{ID: "m", Hint: Text{"en": "You deleted the Deployment."}}}}
+	if got := RenderResult(r, "en"); !strings.Contains(got, "You deleted the Deployment.") {
+		t.Fatalf("open step without its mistake:\n%s", got)
+	}
+	r.Passed, r.Checks[0].Status = true, Pass
+	if got := RenderResult(r, "en"); strings.Contains(got, "You deleted the Deployment.") {
+		t.Fatalf("done step still shows the mistake:\n%s", got)
 	}
 }

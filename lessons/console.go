@@ -60,13 +60,14 @@ Anything else runs as a command: kubectl (or k), curl, sleep.`,
 	msgResetAllDone    = msg{"Everything you created is gone; this step starts again.", "직접 만든 것을 모두 지우고 이 단계를 다시 시작합니다."}
 	msgSandbox         = msg{"Sandbox: the cluster is yours, no checks run. `resume` returns to the lesson.", "샌드박스: 확인 항목 없이 클러스터를 자유롭게 쓰세요. `resume`으로 레슨에 돌아옵니다."}
 	msgEnd             = msg{"That was the last step.", "마지막 단계였습니다."}
+	msgNewChapter      = msg{"A new chapter starts on a cleared cluster: what you created earlier is gone.", "새 챕터는 정리된 클러스터에서 시작합니다. 앞에서 만든 것은 지웠습니다."}
 	msgStart           = msg{"This is the first step.", "첫 단계입니다."}
 	msgNoMoreHints     = msg{"(no more hints: `solution` shows the reference solution)", "(더 이상 힌트가 없습니다: `solution`으로 모범 답안을 볼 수 있습니다)"}
 	msgHintOf          = msg{"Hint %d/%d: ", "힌트 %d/%d: "}
 	msgSolution        = msg{"Reference solution:", "모범 답안:"}
 	msgDone            = msg{"✓ Step done.", "✓ 단계 완료."}
 	msgWhatHappened    = msg{"What just happened:", "무슨 일이 있었나:"}
-	msgNext            = msg{"`next` goes on.", "`next`로 넘어갑니다."}
+	msgNext            = msg{"`next` goes on.", "`next`로 다음 단계로 넘어가세요."}
 	msgTry             = msg{"Try:", "해 볼 명령:"}
 	msgChecks          = msg{"Checks:", "확인 항목:"}
 	msgMistake         = msg{"Hint: ", "힌트: "}
@@ -105,6 +106,9 @@ func (s *Session) Command(line string) (Reply, bool) {
 		}
 		if err != nil {
 			return errReply(err), true
+		}
+		if s.Cleared() {
+			return Reply{Text: msgNewChapter.in(lang) + "\n\n" + s.RenderCurrent()}, true
 		}
 		return Reply{Text: s.RenderCurrent()}, true
 	}
@@ -263,13 +267,16 @@ func RenderResult(r Result, lang string) string {
 		case Pass:
 			fmt.Fprintf(&b, "  ✓ %s\n", c.Title.In(lang))
 		case Fail:
-			fmt.Fprintf(&b, "  ✗ %s\n      %s\n", c.Title.In(lang), c.Explain(lang))
+			fmt.Fprintf(&b, "  ✗ %s\n      %s\n", c.Title.In(lang), c.StudentExplain(lang))
 		default:
-			fmt.Fprintf(&b, "  ! %s\n      %s\n", c.Title.In(lang), c.Explain(lang))
+			fmt.Fprintf(&b, "  ! %s\n      %s\n", c.Title.In(lang), c.StudentExplain(lang))
 		}
 	}
-	for _, m := range r.Mistakes {
-		b.WriteString("  " + msgMistake.in(lang) + strings.TrimSpace(m.Hint.In(lang)) + "\n")
+	if !r.Passed {
+		// Once the step is done, a mistake made on the way is past.
+		for _, m := range r.Mistakes {
+			b.WriteString("  " + msgMistake.in(lang) + strings.TrimSpace(m.Hint.In(lang)) + "\n")
+		}
 	}
 	if r.Passed {
 		b.WriteString(msgDone.in(lang) + "\n")
@@ -332,16 +339,21 @@ func (s *Session) Markdown() string {
 	}
 	b.WriteString("\n**" + strings.TrimSuffix(msgChecks.in(lang), ":") + "**\n\n")
 	for i, c := range st.Checks {
-		mark, why := "·", ""
+		mark, why, plain := "·", "", false
 		if i < len(r.Checks) {
 			if r.Checks[i].Status == Pass {
 				mark = "✓"
 			} else {
-				mark, why = "✗", r.Checks[i].Explain(lang)
+				mark, why, plain = "✗", r.Checks[i].StudentExplain(lang), r.Checks[i].Student != nil
 			}
 		}
 		fmt.Fprintf(&b, "- %s %s\n", mark, c.Title.In(lang))
-		if why != "" {
+		switch {
+		case why == "":
+		case plain:
+			// A sentence for the student, not a command and its output.
+			fmt.Fprintf(&b, "  *%s*\n", why)
+		default:
 			fmt.Fprintf(&b, "  `%s`\n", strings.ReplaceAll(why, "`", "'"))
 		}
 	}

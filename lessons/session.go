@@ -59,6 +59,7 @@ type Session struct {
 	evaluated   bool
 	mistakes    map[string]bool // mistakes already reported in this visit
 	confirm     func() Reply    // an action awaiting "yes"
+	cleared     bool            // the last move cleared the cluster (a new chapter)
 	saveErr     error
 	now         func() time.Time
 }
@@ -187,11 +188,12 @@ func (s *Session) Next() error {
 	if ch < len(s.course.Chapters) && st >= len(s.course.Chapters[ch].Steps) {
 		ch, st = ch+1, 0
 	}
+	prepare := s.prepareForLocked(ch, st)
 	s.mu.Unlock()
 	if ch >= len(s.course.Chapters) {
 		return ErrNoMore
 	}
-	return s.moveTo(ch, st, s.env.Enter)
+	return s.moveTo(ch, st, prepare)
 }
 
 // Prev moves to the previous step.
@@ -204,11 +206,15 @@ func (s *Session) Prev() error {
 			st = len(s.course.Chapters[ch].Steps) - 1
 		}
 	}
+	var prepare func(*Step) (uint64, error)
+	if ch >= 0 && st >= 0 {
+		prepare = s.prepareForLocked(ch, st)
+	}
 	s.mu.Unlock()
 	if ch < 0 || st < 0 {
 		return ErrNoMore
 	}
-	return s.moveTo(ch, st, s.env.Enter)
+	return s.moveTo(ch, st, prepare)
 }
 
 // Jump moves to a chapter or step: "pod" (its first step not done),
@@ -217,19 +223,53 @@ func (s *Session) Prev() error {
 func (s *Session) Jump(ref string) error {
 	s.mu.Lock()
 	ch, st, err := s.resolveLocked(ref)
+	var prepare func(*Step) (uint64, error)
+	if err == nil {
+		prepare = s.prepareForLocked(ch, st)
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	return s.moveTo(ch, st, s.env.Enter)
+	return s.moveTo(ch, st, prepare)
+}
+
+// prepareForLocked picks how a move from the current step to (ch, st)
+// prepares the cluster. Another chapter starts on a cleared cluster (what
+// earlier chapters left would contradict its text: "three pods run").
+// The next step of the chapter keeps what the student built. Any other
+// step of the chapter (back, or skipping ahead) starts from its own
+// start, as `reset` would make it.
+func (s *Session) prepareForLocked(ch, st int) func(*Step) (uint64, error) {
+	s.cleared = false
+	switch {
+	case ch != s.ch:
+		s.cleared = true
+		return s.env.ResetAll
+	case st == s.st+1:
+		return s.env.Enter
+	default:
+		return s.env.Reset
+	}
+}
+
+// Cleared reports whether the last move cleared the cluster (a new
+// chapter), for the console to say so.
+func (s *Session) Cleared() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cleared
 }
 
 func (s *Session) resolveLocked(ref string) (int, int, error) {
 	ref = strings.TrimSpace(ref)
 	chRef, stRef, hasStep := strings.Cut(ref, "/")
 	if !hasStep {
+		// "5.3", and "deployment.4" (a chapter, then a step number).
 		if a, b, ok := strings.Cut(ref, "."); ok {
-			if _, err := strconv.Atoi(a); err == nil {
+			_, errA := strconv.Atoi(a)
+			_, errB := strconv.Atoi(b)
+			if errA == nil || errB == nil {
 				chRef, stRef, hasStep = a, b, true
 			}
 		}
@@ -237,6 +277,13 @@ func (s *Session) resolveLocked(ref string) (int, int, error) {
 	findCh := func(r string) int {
 		for i, ch := range s.course.Chapters {
 			if ch.ID == r || strconv.Itoa(ch.Order) == r || fmt.Sprintf("%02d", ch.Order) == r {
+				return i
+			}
+		}
+		// "pods", "controllers": students name a chapter as kubectl names
+		// resources, in the plural.
+		for i, ch := range s.course.Chapters {
+			if ch.ID+"s" == r {
 				return i
 			}
 		}

@@ -92,6 +92,8 @@ func TestNavigation(t *testing.T) {
 		{func() error { return s.Jump("two") }, "demo/two"},
 		{func() error { return s.Jump("2.1") }, "more/one"},
 		{func() error { return s.Jump("1.2") }, "demo/two"},
+		{func() error { return s.Jump("mores") }, "more/one"}, // a chapter named in the plural
+		{func() error { return s.Jump("demo.2") }, "demo/two"},
 	}
 	for i, st := range steps {
 		if err := st.do(); err != nil {
@@ -112,9 +114,24 @@ func TestNavigation(t *testing.T) {
 	if err := s.Prev(); !errors.Is(err, ErrNoMore) {
 		t.Errorf("prev at the start: %v", err)
 	}
-	if env.calls[0] != "enter demo/one" || env.calls[1] != "enter demo/two" {
-		t.Errorf("calls %v", env.calls)
+	// The next step keeps what was built; another chapter starts cleared;
+	// any other step of the chapter starts from its own start.
+	want := []string{"enter demo/one", "enter demo/two", "reset-all more/one", "reset-all demo/two", "reset-all more/one",
+		"reset-all demo/one", "enter demo/two", "reset-all more/one", "reset-all demo/two", "reset-all more/one",
+		"reset-all demo/two", "reset-all more/one", "reset-all demo/one"}
+	if strings.Join(env.calls, ", ") != strings.Join(want, ", ") {
+		t.Errorf("calls\n%v\nwant\n%v", env.calls, want)
 	}
+	if err := s.Next(); err != nil || env.calls[len(env.calls)-1] != "enter demo/two" {
+		t.Fatalf("next: %v %v", err, env.calls)
+	}
+	if err := s.Prev(); err != nil || env.calls[len(env.calls)-1] != "reset demo/one" || s.Cleared() {
+		t.Fatalf("prev in the chapter: %v %v", err, env.calls)
+	}
+	if err := s.Jump("more"); err != nil || !s.Cleared() {
+		t.Fatalf("a new chapter is not said to be cleared: %v", err)
+	}
+	s.Jump("demo/one")
 	if p := saver.last; p.Current.Chapter != "demo" || p.Current.Step != "one" {
 		t.Errorf("saved position %+v", p.Current)
 	}

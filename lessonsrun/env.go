@@ -12,12 +12,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"kubetour/engine"
 	"kubetour/engine/apiserver"
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/lessons"
 	"kubetour/script"
@@ -38,8 +38,10 @@ type Env struct {
 	WS *Workspace
 	// Out receives what setups and solutions print (io.Discard by default).
 	Out io.Writer
-	// Notify receives notices for the student (a kept file).
-	Notify func(string)
+	// Notify receives notices for the student (a kept file). It is
+	// called while the session is busy with the step: a receiver queues
+	// the notice and says it, in the student's language, afterwards.
+	Notify func(Notice)
 	// SettleWait bounds the cluster time a setup may take to settle
 	// (pods started or stuck) before the step starts (default 60s).
 	SettleWait time.Duration
@@ -47,6 +49,9 @@ type Env struct {
 	mu     sync.Mutex
 	runner *script.Runner
 	base   baseline
+	// strays are the namespaces the last setup created outside the
+	// step's own: reset does not clear them, so a lesson should list them.
+	strays []string
 }
 
 var _ lessons.Env = (*Env)(nil)
@@ -121,9 +126,37 @@ func (e *Env) Enter(st *lessons.Step) (uint64, error) {
 		return LastSeq(e.C), err
 	}
 	for _, k := range kept {
-		e.notify(fmt.Sprintf("kept your edited %s (`reset` rewrites it)", k))
+		e.notify(Notice{
+			EN: fmt.Sprintf("kept your edited %s (`reset` rewrites it)", k),
+			KO: fmt.Sprintf("직접 고친 %s 파일은 그대로 두었습니다 (`reset`을 하면 처음 내용으로 돌아갑니다)", k),
+		})
 	}
-	return e.setupLocked(st)
+	seq, err := e.setupLocked(st)
+	if err == nil {
+		return seq, nil
+	}
+	// What the student left in the step's namespaces can clash with its
+	// setup (a pod of the same name with another spec, which cannot be
+	// updated in place): clear those namespaces, as `reset` does, and set
+	// the step up again, keeping the student's edited files.
+	if rerr := e.restore(st.WorkNamespaces(), false); rerr != nil {
+		return seq, err
+	}
+	seq, err2 := e.setupLocked(st)
+	if err2 != nil {
+		return seq, err2
+	}
+	nss, why := strings.Join(st.WorkNamespaces(), ", "), firstLine(err.Error())
+	e.notify(Notice{
+		EN: fmt.Sprintf("the step's setup clashed with what was in %s (%v): cleared them and set the step up again", nss, why),
+		KO: fmt.Sprintf("이 단계의 준비 작업이 %s 네임스페이스에 남아 있던 오브젝트와 충돌했습니다 (%v). 네임스페이스를 비우고 단계를 다시 준비했습니다", nss, why),
+	})
+	return seq, nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // Reset returns the cluster to the step's start.
@@ -155,15 +188,44 @@ func (e *Env) ResetAll(st *lessons.Step) (uint64, error) {
 	return e.setupLocked(st)
 }
 
-func (e *Env) notify(s string) {
+// Notice is something the student should know about their step, in each
+// language the lessons speak.
+type Notice struct{ EN, KO string }
+
+// In is the notice in lang, English when it has no such translation.
+func (n Notice) In(lang string) string {
+	if lang == "ko" && n.KO != "" {
+		return n.KO
+	}
+	return n.EN
+}
+
+func (e *Env) notify(n Notice) {
 	if e.Notify != nil {
-		e.Notify(s)
+		e.Notify(n)
 	}
 }
 
 func (e *Env) setupLocked(st *lessons.Step) (uint64, error) {
-	err := e.runLocked(st.Setup.Text, nil, true)
-	e.settle(st.WorkNamespaces())
+	// The setup applies the step's own files, not the student's edits of
+	// them kept in the workspace: the step starts where its author said,
+	// whatever was done to the file in an earlier step.
+	resolve, err := e.WS.Pristine(st.Files)
+	if err != nil {
+		return LastSeq(e.C), fmt.Errorf("setup: %w", err)
+	}
+	before := e.namespaces()
+	err = e.runLocked(st.Setup.Text, nil, true, resolve)
+	// The setup's pods are waited for wherever it put them, the
+	// namespaces it created included.
+	e.strays = nil
+	for ns := range e.namespaces() {
+		if !before[ns] && !slices.Contains(st.WorkNamespaces(), ns) {
+			e.strays = append(e.strays, ns)
+		}
+	}
+	slices.Sort(e.strays)
+	e.settle(append(slices.Clone(st.WorkNamespaces()), e.strays...))
 	if err != nil {
 		err = fmt.Errorf("setup: %w", err)
 	}
@@ -176,10 +238,10 @@ func (e *Env) setupLocked(st *lessons.Step) (uint64, error) {
 func (e *Env) Run(text string, record func(lessons.Command), failFast bool) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.runLocked(text, record, failFast)
+	return e.runLocked(text, record, failFast, e.WS.Resolve)
 }
 
-func (e *Env) runLocked(text string, record func(lessons.Command), failFast bool) error {
+func (e *Env) runLocked(text string, record func(lessons.Command), failFast bool, resolve func(string) string) error {
 	steps, err := script.Parse(strings.NewReader(text))
 	if err != nil {
 		return err
@@ -189,7 +251,7 @@ func (e *Env) runLocked(text string, record func(lessons.Command), failFast bool
 			continue
 		}
 		if isKubectl(st.Args) {
-			st.Args = lessons.RewriteFileArgs(st.Args, e.WS.Resolve)
+			st.Args = lessons.RewriteFileArgs(st.Args, resolve)
 		}
 		var buf bytes.Buffer
 		e.runner.Out = io.MultiWriter(&buf, e.Out)
@@ -344,7 +406,7 @@ func (e *Env) restoreNodes() {
 				return
 			}
 			n := obj.(*corev1.Node)
-			if equality.Semantic.DeepEqual(n.Labels, want.labels) && equality.Semantic.DeepEqual(n.Spec.Taints, want.taints) &&
+			if equal.Semantic(n.Labels, want.labels) && equal.Semantic(n.Spec.Taints, want.taints) &&
 				n.Spec.Unschedulable == want.unschedulable {
 				return
 			}
@@ -352,6 +414,23 @@ func (e *Env) restoreNodes() {
 			e.C.API.Update(context.Background(), k, "", name, "", n, apiserver.WriteOptions{})
 		})
 	}
+}
+
+func (e *Env) namespaces() map[string]bool {
+	set := map[string]bool{}
+	for _, o := range e.C.List(kinds.Core("namespaces"), "") {
+		m, _ := meta.Accessor(o)
+		set[m.GetName()] = true
+	}
+	return set
+}
+
+// StrayNamespaces returns the namespaces the last setup created that its
+// step does not list as its own (a reset would leave them behind).
+func (e *Env) StrayNamespaces() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.strays)
 }
 
 // settle lets a setup's consequences play out: pods scheduled and started,

@@ -10,9 +10,11 @@ import (
 	"testing/fstest"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/klog/v2"
 
 	"kubetour/engine"
+	"kubetour/engine/kinds"
 	"kubetour/engine/kubelet"
 	"kubetour/internal/kubectl"
 	"kubetour/lessons"
@@ -175,6 +177,14 @@ mistakes:
     trigger: kubectl delete pod web
 solution: kubectl run web --image=kubetm/init
 `),
+		"t/07.yaml": stepYAML("stray-namespace", `setup: kubectl create namespace elsewhere
+checks:
+  - id: web
+    title: {en: web runs}
+    kubectl: get pod web -o jsonpath={.status.phase}
+    equals: Running
+solution: kubectl run web --image=kubetm/init
+`),
 	})
 	var out bytes.Buffer
 	rep, err := Verify(course, VerifyConfig{NewCluster: newSimCluster, Kubectl: testKubectl, KubectlEnv: testKubectlEnv, Out: &out,
@@ -189,12 +199,13 @@ solution: kubectl run web --image=kubetm/init
 		`t/unknown-resource: check "x" cannot be evaluated: kubectl get pdos web -o jsonpath={.status.phase}: cannot evaluate; the server doesn't have a resource type "pdos"`,
 		`t/mistake-never-fires: mistake "wrong-image": its trigger ran, but the mistake was not recognised`,
 		`t/mistake-fires-on-solution: mistake(s) any-run fired during the reference solution`,
+		`t/stray-namespace: the setup creates namespace(s) elsewhere that the step's namespaces do not list`,
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("failures lack %q:\n%s", want, all)
 		}
 	}
-	if rep.StepsOK != 1 || rep.Steps != 6 || len(rep.Failures) != 5 {
+	if rep.StepsOK != 1 || rep.Steps != 7 || len(rep.Failures) != 6 {
 		t.Fatalf("steps ok %d/%d, failures:\n%s\n%s", rep.StepsOK, rep.Steps, all, out.String())
 	}
 }
@@ -425,5 +436,101 @@ func TestSessionOnCluster(t *testing.T) {
 	}
 	if p := sess.Progress().Steps["pod/port-clash"]; !p.Done {
 		t.Fatal("progress not marked")
+	}
+}
+
+// A step's setup applies the step's own files: a student's edit of the
+// same file in an earlier step stays in the workspace but does not change
+// where the step starts.
+func TestSetupUsesTheLessonsFiles(t *testing.T) {
+	c, env := newEnv(t)
+	course := loadCourse(t, map[string]string{
+		"t/chapter.yaml": chapterYAML,
+		"t/01-s.yaml": stepYAML("s", `files:
+  cm.yaml: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: cm}
+    data: {who: lesson}
+setup: kubectl apply -f cm.yaml
+solution: kubectl get cm cm
+checks:
+  - id: c
+    title: {en: c}
+    kubectl: get cm cm -o jsonpath={.data.who}
+    equals: nobody
+`),
+	})
+	st := course.Chapters[0].Steps[0]
+	if _, err := env.Enter(st); err != nil {
+		t.Fatal(err)
+	}
+	mine := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {who: student}\n"
+	os.WriteFile(filepath.Join(env.WS.Dir, "cm.yaml"), []byte(mine), 0o644)
+	if _, err := env.Enter(st); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := c.Get(kinds.Core("configmaps"), "default", "cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := obj.(*corev1.ConfigMap).Data["who"]; got != "lesson" {
+		t.Fatalf("the setup applied the student's edit: who=%q", got)
+	}
+	if b, _ := os.ReadFile(filepath.Join(env.WS.Dir, "cm.yaml")); string(b) != mine {
+		t.Fatalf("the student's edit was lost: %q", b)
+	}
+	// The student's own `kubectl apply -f cm.yaml` still uses their file.
+	if err := env.Run("kubectl apply -f cm.yaml", nil, true); err != nil {
+		t.Fatal(err)
+	}
+	obj, _ = c.Get(kinds.Core("configmaps"), "default", "cm")
+	if got := obj.(*corev1.ConfigMap).Data["who"]; got != "student" {
+		t.Fatalf("the student's apply used who=%q", got)
+	}
+}
+
+// A setup that clashes with what was left in its namespaces (a pod of the
+// same name whose spec cannot change in place) clears them and runs again,
+// and says so: the step is not left half set up.
+func TestEnterRecoversFromAClashingSetup(t *testing.T) {
+	c, env := newEnv(t)
+	var notes []Notice
+	env.Notify = func(n Notice) { notes = append(notes, n) }
+	course := loadCourse(t, map[string]string{
+		"t/chapter.yaml": chapterYAML,
+		"t/01-s.yaml": stepYAML("s", `files:
+  pod-1.yaml: |
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: pod-1}
+    spec:
+      containers: [{name: c, image: kubetm/app}]
+setup: kubectl apply -f pod-1.yaml
+solution: kubectl get pod pod-1
+checks:
+  - id: c
+    title: {en: c}
+    kubectl: get pod pod-1 -o jsonpath={.spec.nodeSelector}
+    equals: nothing
+`),
+	})
+	// A later step left pod-1 pinned to a node.
+	if err := env.Run(`kubectl run pod-1 --image=kubetm/app --overrides='{"spec":{"nodeSelector":{"kubernetes.io/hostname":"k8s-node2"}}}'`, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Enter(course.Chapters[0].Steps[0]); err != nil {
+		t.Fatalf("Enter: %v", err)
+	}
+	obj, err := c.Get(kinds.Core("pods"), "default", "pod-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sel := obj.(*corev1.Pod).Spec.NodeSelector; len(sel) != 0 {
+		t.Fatalf("pod-1 is still the old one: nodeSelector %v", sel)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0].In("en"), "cleared them and set the step up again") ||
+		!strings.Contains(notes[0].In("ko"), "네임스페이스를 비우고") {
+		t.Fatalf("notes %q", notes)
 	}
 }

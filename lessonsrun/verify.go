@@ -1,10 +1,14 @@
 package lessonsrun
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"kubetour/engine"
@@ -30,6 +34,9 @@ type VerifyConfig struct {
 	Out io.Writer
 	// Verbose also prints what the setups and solutions print.
 	Verbose bool
+	// Parallel verifies this many chapters at once, each on its own
+	// cluster (0 or 1: one after another). Output stays in chapter order.
+	Parallel int
 }
 
 // Report is the outcome of a verification.
@@ -55,6 +62,9 @@ type verifier struct {
 	sub    *events.Subscription
 	wsDir  string
 	closer func()
+	// onCluster is told when a cluster is up (parallel runs start the next
+	// chapter then).
+	onCluster func()
 }
 
 // Verify checks a course end to end on fresh clusters. For every step: the
@@ -71,34 +81,145 @@ func Verify(course *lessons.Course, cfg VerifyConfig) (*Report, error) {
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
-	v := &verifier{cfg: cfg, rep: &Report{Started: time.Now()}}
-	defer v.close()
-	for _, ch := range course.Chapters {
-		for _, st := range ch.Steps {
-			if err := v.ensureCluster(cfg.Fresh); err != nil {
-				return v.rep, err
-			}
-			v.step(st, "")
-		}
-		for _, q := range ch.Questions {
-			if q.Type != "predict" {
-				continue
-			}
-			if err := v.ensureCluster(cfg.Fresh); err != nil {
-				return v.rep, err
-			}
-			v.predict(ch, q)
-		}
-		for _, cp := range ch.Checkpoints {
-			if err := v.ensureCluster(cfg.Fresh); err != nil {
-				return v.rep, err
-			}
-			v.step(cp.AsStep(ch, ch.Dir+"/quiz.yaml"), "checkpoint ")
-		}
-		v.close() // a fresh cluster for the next chapter
+	rep := &Report{Started: time.Now()}
+	chapters := course.Chapters
+	order := startOrder(chapters, cfg.Parallel)
+	n := max(cfg.Parallel, 1)
+	type run struct {
+		rep     *Report
+		out     bytes.Buffer
+		err     error
+		done    chan struct{}
+		started chan struct{} // its first cluster is up (or it gave up)
+		once    sync.Once
 	}
-	v.rep.Duration = time.Since(v.rep.Started)
-	return v.rep, nil
+	runs := make([]*run, len(chapters))
+	for i := range runs {
+		runs[i] = &run{rep: &Report{Started: rep.Started}, done: make(chan struct{}), started: make(chan struct{})}
+	}
+	// Chapters are printed in order as soon as they and those before them
+	// are done, however many run at once.
+	printed := make(chan struct{})
+	go func() {
+		defer close(printed)
+		for _, r := range runs {
+			<-r.done
+			if n > 1 {
+				cfg.Out.Write(r.out.Bytes())
+			}
+		}
+	}()
+	sem := make(chan struct{}, n)
+	var prev *run
+	for _, i := range order {
+		ch := chapters[i]
+		sem <- struct{}{}
+		if prev != nil {
+			// Clusters are created in start order, so the first chapter
+			// gets the first network (on Docker, 10.96.0.0/16).
+			<-prev.started
+		}
+		r := runs[i]
+		prev = r
+		c := cfg
+		if n > 1 {
+			c.Out = &r.out
+		}
+		go func() {
+			defer func() { <-sem }()
+			defer close(r.done)
+			defer r.once.Do(func() { close(r.started) })
+			v := &verifier{cfg: c, rep: r.rep, onCluster: func() { r.once.Do(func() { close(r.started) }) }}
+			r.err = v.chapter(ch)
+			v.close()
+		}()
+	}
+	<-printed
+	var err error
+	for _, r := range runs {
+		rep.add(r.rep)
+		if err == nil {
+			err = r.err
+		}
+	}
+	rep.Duration = time.Since(rep.Started)
+	return rep, err
+}
+
+// startOrder is the order chapters start in (their output keeps the
+// course's order). Side by side, chapters that pin a Service's ClusterIP
+// start first: only the first cluster of a Docker engine gets the
+// 10.96.0.0/16 such addresses come from. Then the later chapters, whose
+// controllers wait on real time longest (CronJob, Job, Deployment), so the
+// slowest does not start last.
+func startOrder(chs []*lessons.Chapter, parallel int) []int {
+	order := make([]int, len(chs))
+	for i := range order {
+		order[i] = i
+	}
+	if parallel <= 1 {
+		return order
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		pa, pb := pinsClusterIP(chs[order[a]]), pinsClusterIP(chs[order[b]])
+		if pa != pb {
+			return pa
+		}
+		return order[a] > order[b]
+	})
+	return order
+}
+
+var pinnedClusterIP = regexp.MustCompile(`(?m)^\s*clusterIP:\s*"?\d+\.\d+\.\d+\.\d+`)
+
+func pinsClusterIP(ch *lessons.Chapter) bool {
+	for _, st := range ch.Steps {
+		for _, f := range st.Files {
+			if pinnedClusterIP.MatchString(f.Content) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// add sums another chapter's report into r.
+func (r *Report) add(o *Report) {
+	r.Steps += o.Steps
+	r.StepsOK += o.StepsOK
+	r.Questions += o.Questions
+	r.QuestionsOK += o.QuestionsOK
+	r.Checkpoints += o.Checkpoints
+	r.CheckpointsOK += o.CheckpointsOK
+	r.Mistakes += o.Mistakes
+	r.MistakesOK += o.MistakesOK
+	r.Failures = append(r.Failures, o.Failures...)
+}
+
+// chapter verifies one chapter on its own cluster(s).
+func (v *verifier) chapter(ch *lessons.Chapter) error {
+	for _, st := range ch.Steps {
+		if err := v.ensureCluster(v.cfg.Fresh); err != nil {
+			return err
+		}
+		v.step(st, "")
+	}
+	for _, q := range ch.Questions {
+		if q.Type != "predict" {
+			continue
+		}
+		if err := v.ensureCluster(v.cfg.Fresh); err != nil {
+			return err
+		}
+		v.predict(ch, q)
+	}
+	for _, cp := range ch.Checkpoints {
+		if err := v.ensureCluster(v.cfg.Fresh); err != nil {
+			return err
+		}
+		v.step(cp.AsStep(ch, ch.Dir+"/quiz.yaml"), "checkpoint ")
+	}
+	return nil
 }
 
 func (v *verifier) close() {
@@ -137,6 +258,9 @@ func (v *verifier) ensureCluster(fresh bool) error {
 		env.Out = v.cfg.Out
 	}
 	v.c, v.env, v.sub = c, env, c.Subscribe()
+	if v.onCluster != nil {
+		v.onCluster()
+	}
 	v.closer = func() {
 		v.sub.Close()
 		env.Close()
@@ -183,6 +307,10 @@ func (v *verifier) step(st *lessons.Step, kind string) {
 	seq, err := v.env.Reset(st)
 	if err != nil {
 		v.fail(what, "%v", err)
+		return
+	}
+	if strays := v.env.StrayNamespaces(); len(strays) > 0 {
+		v.fail(what, "the setup creates namespace(s) %s that the step's namespaces do not list: a reset would leave them behind", strings.Join(strays, ", "))
 		return
 	}
 	v.sub.Drain()

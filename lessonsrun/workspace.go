@@ -68,6 +68,39 @@ func (w *Workspace) Write(files lessons.Files, force bool) (kept []string, err e
 	return kept, progress.WriteAtomic(filepath.Join(w.Dir, writtenFile), data, 0o644)
 }
 
+// pristineDir holds the step's files as the lesson wrote them, for its setup.
+const pristineDir = ".kubetour-step"
+
+// Pristine writes the step's files, as the lesson has them, into a hidden
+// folder of the workspace and returns a resolver that finds them there
+// (and any other file in the workspace).
+func (w *Workspace) Pristine(files lessons.Files) (func(string) string, error) {
+	dir := filepath.Join(w.Dir, pristineDir)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	own := map[string]string{}
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := progress.WriteAtomic(p, []byte(f.Content), 0o644); err != nil {
+			return nil, err
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		own[f.Name] = p
+	}
+	return func(name string) string {
+		if p, ok := own[filepath.Clean(name)]; ok {
+			return p
+		}
+		return w.Resolve(name)
+	}, nil
+}
+
 // Resolve returns the absolute path of a workspace file, or name unchanged
 // when no such file exists.
 func (w *Workspace) Resolve(name string) string {

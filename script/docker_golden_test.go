@@ -18,6 +18,7 @@ import (
 	"kubetour/engine"
 	"kubetour/engine/kubelet"
 	"kubetour/engine/runtime/docker"
+	"kubetour/internal/dockerlock"
 	"kubetour/script"
 )
 
@@ -75,6 +76,7 @@ func TestGoldenTranscriptsOnDocker(t *testing.T) {
 		t.Fatal(err)
 	}
 	probe.Close()
+	dockerlock.Hold(t)
 	names := dockerTranscripts
 	switch v := os.Getenv("KUBETOUR_DOCKER_TRANSCRIPTS"); v {
 	case "":

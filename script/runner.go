@@ -34,6 +34,10 @@ type Runner struct {
 	// MaxWait bounds how much cluster time a command without `timeout` may
 	// wait on the cluster (default one hour).
 	MaxWait time.Duration
+	// Interactive: commands are typed at a prompt. Exec then waits for
+	// the engine's own work before and after each, not for runtime calls
+	// under way, so a real container's creation never holds the prompt.
+	Interactive bool
 
 	dir        string
 	kubeconfig string
@@ -133,6 +137,10 @@ func (r *Runner) step(st Step) bool {
 	case "echo":
 		fmt.Fprintln(r.Out, strings.Join(args[1:], " "))
 		return true
+	case "cat":
+		return r.cat(args[1:], st.Stdin)
+	case "ls":
+		return r.ls(args[1:])
 	}
 	fmt.Fprintf(r.Out, "%s: command not found\n", args[0])
 	return false
@@ -295,8 +303,12 @@ func (r *Runner) drive(done chan error, limit time.Duration, cancel func(), pid 
 // Exec runs one step without echoing it (the console already shows what
 // was typed).
 func (r *Runner) Exec(st Step) bool {
-	r.Cluster.Settle()
+	settle := r.Cluster.Settle
+	if r.Interactive {
+		settle = r.Cluster.SettleEngine
+	}
+	settle()
 	ok := r.step(st)
-	r.Cluster.Settle()
+	settle()
 	return ok
 }

@@ -262,6 +262,10 @@ func (m *Model) route(msg tea.Msg) (tea.Cmd, bool) {
 		m.actions.setFilter(msg.query)
 		m.setFocus(paneActions)
 		return nil, true
+	case consoleRunMsg:
+		// Run where the student reads and scrolls the output.
+		m.setFocus(paneConsole)
+		return m.console.runCommand(msg.command), true
 	case deleteRequestMsg:
 		command := msg.command
 		m.confirm = &confirmState{text: m.sprintf(m.t.ConfirmDelete, msg.what, command), onYes: func() tea.Cmd {
@@ -277,7 +281,7 @@ func (m *Model) route(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Quit, true
 	case describeMsg:
 		return m.objects.Update(msg, m.describe), true
-	case jobOutputMsg, killMsg, completionMsg, interactiveDoneMsg, historyLoadedMsg:
+	case jobOutputMsg, killMsg, completionMsg, interactiveDoneMsg, historyLoadedMsg, flushNotesMsg:
 		return m.console.Update(msg), true
 	}
 	return nil, false

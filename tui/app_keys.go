@@ -187,7 +187,22 @@ func (m *Model) cycleTab(dir int) tea.Cmd {
 	return m.onShow(next)
 }
 
+// realTime refuses clock control on a runtime whose containers run in
+// real time: sped up, paused or stepped, the cluster's clock would part
+// from theirs (a 140s sleep lasting minutes of cluster time, ages printed
+// as "<invalid>").
+func (m *Model) realTime() bool {
+	if m.runtime != "docker" {
+		return false
+	}
+	m.flash(m.t.RealTime, true)
+	return true
+}
+
 func (m *Model) togglePause() tea.Cmd {
+	if m.realTime() {
+		return nil
+	}
 	if m.clock.Paused {
 		m.clock.Paused = false
 		return timeControl(m.c, func(c Cluster) { c.Resume() })
@@ -198,10 +213,16 @@ func (m *Model) togglePause() tea.Cmd {
 
 // step moves the clock 10s forward (every timer on the way fires).
 func (m *Model) step() tea.Cmd {
+	if m.realTime() {
+		return nil
+	}
 	return timeControl(m.c, func(c Cluster) { c.Step(10 * time.Second) })
 }
 
 func (m *Model) changeSpeed(dir int) tea.Cmd {
+	if m.realTime() {
+		return nil
+	}
 	cur := m.clock.Speed
 	i := 0
 	for j, s := range speeds {

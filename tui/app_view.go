@@ -57,10 +57,26 @@ func (m *Model) View() string {
 		m.overlay(screen, m.confirmBox())
 	}
 	for i := range screen {
+		if m.opts.ASCII {
+			screen[i] = asciiSymbols.Replace(screen[i])
+		}
 		screen[i] = fit(screen[i], m.width)
 	}
 	return strings.Join(screen, "\n")
 }
+
+// asciiSymbols maps, cell for cell, the symbols that reach the screen from
+// outside the glyph set (lesson text, kubectl's output, narration) to
+// ASCII. Terminals that need --ascii draw these East Asian "ambiguous
+// width" characters two cells wide, which would push every border after
+// them out of line. Letters of any script are left alone.
+var asciiSymbols = strings.NewReplacer(
+	"·", "|", "…", "~", "—", "-", "–", "-", "‘", "'", "’", "'", "“", "\"", "”", "\"",
+	"→", ">", "←", "<", "›", ">", "‹", "<", "↑", "^", "↓", "v", "×", "x", "±", "+", "°", "o", "≥", ">", "≤", "<", "÷", "/", "−", "-", "≠", "!", "µ", "u", "◐", "~", "├", "+", "┤", "+", "└", "+", "┘", "+", "┌", "+", "┐", "+",
+	"✓", "+", "✗", "x", "•", "*", "●", "*", "◌", "~", "◍", "-", "▶", ">", "▸", "+", "▾", "-",
+	"█", "#", "░", ".", "─", "-", "━", "=", "│", "|", "┃", "#",
+	"╭", "+", "╮", "+", "╰", "+", "╯", "+", "┏", "#", "┓", "#", "┗", "#", "┛", "#",
+)
 
 // paneBox draws a pane with its border; the focused pane's border is
 // heavier (and coloured), so focus shows without colour too.
@@ -138,7 +154,11 @@ func (m *Model) headerView() string {
 	case "docker":
 		rt = t.Docker
 	}
-	left := " kubetour · " + m.opts.Title
+	title := m.opts.Title
+	if ch, ok := m.opts.LessonSession.(interface{ Chapter() string }); ok && ch.Chapter() != "" {
+		title = ch.Chapter() // follows next, prev and goto
+	}
+	left := " kubetour · " + title
 	if rt != "" {
 		left += " · " + rt
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -47,6 +48,9 @@ type consolePane struct {
 	input       lineInput
 	placeholder string   // examples shown at an empty, fresh prompt
 	pending     []string // lines of an unfinished command (heredoc, backslash)
+	// runWhenDone: enter was pressed on a line typed while a command ran;
+	// the line runs when that command ends, as type-ahead in a terminal.
+	runWhenDone bool
 	// recalled are the further lines of a heredoc command brought back from
 	// history: enter runs them with the first.
 	recalled []string
@@ -74,6 +78,11 @@ type consolePane struct {
 	jobStep      script.Step
 	jobOut       []string
 	lessonAsking bool
+	// held are lesson notes that came while a command ran: they wait for
+	// its output (or a moment), so "Step done" does not land in the middle
+	// of it.
+	held       []string
+	heldTicker bool
 
 	cache      []string
 	cacheValid bool
@@ -192,7 +201,19 @@ func (p *consolePane) wrapNew() {
 		case lineMore:
 			text = promptMore + text
 		}
-		for i, seg := range wrapLine(text, w) {
+		segs := wrapLine(text, w)
+		if l.kind == lineInfo && len(segs) > 1 {
+			// An indented lesson line (a command to try, a check) keeps
+			// its indent when it wraps.
+			if hang := hangIndent(text, w); hang > 0 && strings.HasPrefix(text, segs[0]) {
+				rest := strings.TrimLeft(text[len(segs[0]):], " ")
+				segs = segs[:1]
+				for _, s := range wrapLine(rest, w-hang) {
+					segs = append(segs, strings.Repeat(" ", hang)+s)
+				}
+			}
+		}
+		for i, seg := range segs {
 			p.wrapped = append(p.wrapped, p.style(l.kind, seg, i == 0))
 		}
 	}
@@ -282,6 +303,10 @@ func (p *consolePane) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case jobOutputMsg:
 		return p.output(msg)
+	case flushNotesMsg:
+		p.heldTicker = false
+		p.flushNotes()
+		return nil
 	case killMsg:
 		if p.job != nil && p.job.id == msg.id {
 			return p.job.kill()
@@ -330,12 +355,18 @@ func (p *consolePane) output(msg jobOutputMsg) tea.Cmd {
 	p.cacheValid = false
 	if msg.done {
 		p.job = nil
+		p.flushNotes()
+		var cmds []tea.Cmd
 		if p.env != nil && p.env.lesson != nil {
 			out := append(p.jobOut, msg.partial)
 			p.jobOut = nil
-			return p.lessonRan(p.jobStep, msg.ok, out)
+			cmds = append(cmds, p.lessonRan(p.jobStep, msg.ok, out))
 		}
-		return nil
+		if p.runWhenDone {
+			p.runWhenDone = false
+			cmds = append(cmds, p.submit())
+		}
+		return tea.Batch(cmds...)
 	}
 	return p.job.next()
 }
@@ -358,7 +389,10 @@ func (p *consolePane) key(msg tea.KeyMsg) tea.Cmd {
 		// Typing ahead is allowed, as in a terminal; running waits for the
 		// prompt to come back.
 		switch msg.Type {
-		case tea.KeyEnter, tea.KeyTab, tea.KeyUp, tea.KeyDown, tea.KeyCtrlP, tea.KeyCtrlN:
+		case tea.KeyEnter:
+			p.runWhenDone = strings.TrimSpace(p.input.Value()) != ""
+			return nil
+		case tea.KeyTab, tea.KeyUp, tea.KeyDown, tea.KeyCtrlP, tea.KeyCtrlN:
 			return nil
 		}
 		if !msg.Paste {
@@ -414,4 +448,64 @@ func (p *consolePane) paste(s string) tea.Cmd {
 	}
 	p.input.CursorEnd()
 	return tea.Batch(cmds...)
+}
+
+// hangIndent is where the wrapped rest of an indented lesson line starts:
+// under its text, past a mark such as "$ " or "✓ ", or two cells further
+// in for a plain indented line such as code (0 when the line is not
+// indented or the console is too narrow for it).
+func hangIndent(s string, w int) int {
+	t := strings.TrimLeft(s, " ")
+	n := len(s) - len(t)
+	if n == 0 {
+		// A list item continues under its text.
+		if strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") {
+			return 2
+		}
+		if k := orderedItem(t); k > 0 && k <= w/3 {
+			return k
+		}
+		return 0
+	}
+	mark := 2 // a plain indented line (code) continues further in
+	for _, m := range []string{"$ ", "· ", "✓ ", "✗ ", "! ", "- "} {
+		if strings.HasPrefix(t, m) {
+			mark = width(m)
+			break
+		}
+	}
+	n += mark
+	if n > w/3 {
+		return 0
+	}
+	return n
+}
+
+// flushNotesMsg prints the held lesson notes even if the command still runs
+// (a watch may run for minutes).
+type flushNotesMsg struct{}
+
+// noteHold is how long lesson notes wait for a running command to end.
+const noteHold = 2 * time.Second
+
+// note prints lesson notes, or holds them while a command runs.
+func (p *consolePane) note(lines []string) tea.Cmd {
+	if p.job == nil {
+		p.print(lineInfo, lines...)
+		return nil
+	}
+	p.held = append(p.held, lines...)
+	if p.heldTicker {
+		return nil
+	}
+	p.heldTicker = true
+	return tea.Tick(noteHold, func(time.Time) tea.Msg { return flushNotesMsg{} })
+}
+
+func (p *consolePane) flushNotes() {
+	if len(p.held) == 0 {
+		return
+	}
+	p.print(lineInfo, p.held...)
+	p.held = nil
 }

@@ -56,6 +56,9 @@ func (p *consolePane) submit() tea.Cmd {
 	line := p.input.Value()
 	p.input.SetValue("")
 	p.comp = ""
+	// Running a command brings the console back to its end, as a
+	// terminal does, so its output is seen.
+	p.scroll = 0
 	if len(p.pending) == 0 {
 		if strings.TrimSpace(line) == "" && len(p.recalled) == 0 {
 			p.print(lineEcho, "")
@@ -122,6 +125,10 @@ func (p *consolePane) runPlain(st script.Step) tea.Cmd {
 		p.print(lineInfo, wrap(p.t.ConsoleHelp, max(p.w, 20))...)
 		if p.env != nil && p.env.lesson != nil {
 			p.print(lineInfo, wrap(p.t.LessonHelp, max(p.w, 20))...)
+		}
+		if sr, ok := p.envRunner().(ScriptRunner); ok && sr.R != nil && sr.R.Dir != "" {
+			// The console has no editor: say where the files to edit are.
+			p.print(lineInfo, wrap(fmt.Sprintf(p.t.Workspace, sr.R.Dir), max(p.w, 20))...)
 		}
 		return nil
 	case "history":
@@ -266,6 +273,10 @@ func (l *lockedBuffer) String() string {
 func (p *consolePane) interrupt() tea.Cmd {
 	p.cacheValid = false
 	if p.job != nil {
+		// As a terminal flushes its input on an interrupt, a line typed
+		// ahead goes too.
+		p.runWhenDone = false
+		p.input.SetValue("")
 		p.print(lineInfo, "^C")
 		return p.job.interrupt()
 	}
@@ -297,4 +308,12 @@ func (p *consolePane) runCommand(text string) tea.Cmd {
 	p.print(lineEcho, text)
 	p.hist.Add(text)
 	return tea.Batch(saveHistory(p.histPath, text), p.runText(text))
+}
+
+// envRunner is the runner commands go to, nil without an environment.
+func (p *consolePane) envRunner() CommandRunner {
+	if p.env == nil {
+		return nil
+	}
+	return p.env.runner
 }

@@ -52,6 +52,7 @@ func (s ScriptRunner) Run(st script.Step, out io.Writer, env []string) bool {
 	r.Out = out
 	r.Env = append(append([]string(nil), s.R.Env...), env...)
 	r.FailFast = false
+	r.Interactive = true
 	return r.Exec(st)
 }
 

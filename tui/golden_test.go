@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -123,6 +124,32 @@ func TestViewNeverOverflows(t *testing.T) {
 				for _, id := range []paneID{paneLesson, paneObjects, paneActions, paneIsolation, paneNodes, paneConsole} {
 					m.setFocus(id)
 					checkFrame(t, m.View(), sz[0], sz[1])
+				}
+			}
+		}
+	}
+}
+
+// With --ascii nothing of East Asian ambiguous width reaches the screen:
+// every frame is ASCII but for Hangul (always two
+// cells), whatever the lesson text, narration and panes hold.
+func TestASCIIFramesHaveNoAmbiguousSymbols(t *testing.T) {
+	c := newCluster(t)
+	applyWeb(t, c)
+	md := "# Pods — 파드 ÷ − µ ◐\n\n## 1/3 · Run a pod…\n\nRun **nginx** → “web”, ≥ 2 × ‘1’ pods.\n\n**Checks**\n\n- ✓ a pod runs\n- ✗ 파드가 실행 중\n  *not yet: none of the 2 command(s) you ran so far did this*\n"
+	for _, lang := range []Lang{English, Korean} {
+		for _, sz := range [][2]int{{80, 24}, {160, 40}} {
+			m := newModel(t, c, lang, sz[0], sz[1], func(o *Options) { o.ASCII = true; o.LessonSession = &fakeLesson{md: md} })
+			feed(m, c)
+			for _, id := range []paneID{paneLesson, paneObjects, paneActions, paneIsolation, paneNodes, paneConsole} {
+				m.setFocus(id)
+				v := m.View()
+				checkFrame(t, v, sz[0], sz[1])
+				for _, r := range ansi.Strip(v) {
+					if r < 0x80 || unicode.Is(unicode.Hangul, r) {
+						continue
+					}
+					t.Fatalf("%v %dx%d, pane %v: %q (U+%04X) on an --ascii screen:\n%s", lang, sz[0], sz[1], id, r, r, ansi.Strip(v))
 				}
 			}
 		}

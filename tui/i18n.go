@@ -77,9 +77,11 @@ type Text struct {
 	Completions, Exited                                 string
 	Welcome                                             string
 	ConsoleHelp                                         string
+	Workspace                                           string // %s: the folder kubectl runs in
 	LessonHelp                                          string
 	Endpoints, NoEndpoints, Other                       string
 	JumpedTo, NotFound                                  string
+	RealTime                                            string
 	Desired                                             string
 	EventsOfObject                                      string
 	Done                                                string
@@ -137,10 +139,12 @@ curl web
 - **Nodes** shows where pods landed and why.
 
 Press **esc** to leave the console, **?** for every key.`,
-	ConsoleHelp: "Type kubectl commands (kubectl, k, or just `get pods`), curl URL, sleep 10s, clear, history, exit. A heredoc (<<EOF … EOF) spans several lines. Tab completes; ↑/↓ recall; PgUp/PgDn scroll; ctrl+c stops a command.",
+	ConsoleHelp: "Type kubectl commands (kubectl, k, or just `get pods`), curl URL, sleep 10s, cat FILE, ls, clear, history, exit. A heredoc (<<EOF … EOF) spans several lines. Tab completes; ↑/↓ recall; PgUp/PgDn scroll; ctrl+c stops a command.",
 	LessonHelp:  "Lesson: hint, next, prev, goto REF, solution, reset, lessons, check, lang en|ko (a : or / prefix also works, as in :help, which lists them all).",
+	Workspace:   "The step's files are in %s: open them in your editor (in another terminal), then kubectl apply -f FILE here.",
 	Endpoints:   "endpoints", NoEndpoints: "no endpoints", Other: "config and storage",
 	JumpedTo: "→ %s", NotFound: "%s is gone",
+	RealTime:       "On Docker, pods are real processes in real time: the clock cannot be sped up, paused or stepped (the simulation can; `sleep` in the console passes time on both).",
 	Desired:        "ready/desired",
 	EventsOfObject: "What the controllers did with this object",
 	Done:           "done, exit status 0",
@@ -198,10 +202,12 @@ curl web
 - **노드**: 파드가 어느 노드에 왜 배치됐는지 보여 줍니다.
 
 콘솔에서 나가려면 **esc**, 모든 키는 **?** 를 누르세요.`,
-	ConsoleHelp: "kubectl 명령(kubectl, k, 또는 그냥 `get pods`), curl URL, sleep 10s, clear, history, exit를 입력하세요. 히어독(<<EOF … EOF)은 여러 줄에 걸쳐 입력합니다. Tab 자동 완성, ↑/↓ 기록, PgUp/PgDn 스크롤, ctrl+c 명령 중지.",
+	ConsoleHelp: "kubectl 명령(kubectl, k, 또는 그냥 `get pods`), curl URL, sleep 10s, cat 파일, ls, clear, history, exit를 입력하세요. 히어독(<<EOF … EOF)은 여러 줄에 걸쳐 입력합니다. Tab 자동 완성, ↑/↓ 기록, PgUp/PgDn 스크롤, ctrl+c 명령 중지.",
 	LessonHelp:  "레슨: hint, next, prev, goto REF, solution, reset, lessons, check, lang en|ko (: 또는 / 를 앞에 붙여도 됩니다. :help 는 전체 목록을 보여 줍니다).",
+	Workspace:   "이 단계의 파일은 %s 에 있습니다. (다른 터미널에서) 편집기로 고친 뒤 여기서 kubectl apply -f 파일명 을 실행하세요.",
 	Endpoints:   "엔드포인트", NoEndpoints: "엔드포인트 없음", Other: "설정과 스토리지",
 	JumpedTo: "→ %s", NotFound: "%s 이(가) 없습니다",
+	RealTime:       "Docker에서는 파드가 실제 시간으로 도는 실제 프로세스라서 시계를 빠르게 하거나 멈추거나 건너뛸 수 없습니다(시뮬레이션에서는 됩니다. 콘솔의 `sleep`은 양쪽 모두에서 시간을 보냅니다).",
 	Desired:        "준비/목표",
 	EventsOfObject: "컨트롤러가 이 오브젝트에 한 일",
 	Done:           "완료, 종료 코드 0",

@@ -115,11 +115,19 @@ func renderMarkdown(st *Styles, md string, w int) []string {
 	var out []string
 	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
 	var para []string
+	// An item of a numbered list is a paragraph with its number before
+	// the first line and an indent before the others.
+	first, rest := "", ""
+	// inList is the width of the current numbered item's mark while its
+	// indented paragraphs follow (after a code block, say): they keep the
+	// item's indent, and the next number starts the next item.
+	inList := 0
 	flush := func() {
 		if len(para) > 0 {
-			out = append(out, wrapSpans(st, parseInline(strings.Join(para, " ")), w, "", "")...)
+			out = append(out, wrapSpans(st, parseInline(strings.Join(para, " ")), w, first, rest)...)
 			para = nil
 		}
+		first, rest = "", ""
 	}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
@@ -128,10 +136,25 @@ func renderMarkdown(st *Styles, md string, w int) []string {
 		case strings.HasPrefix(t, "```"):
 			flush()
 			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), "```"); i++ {
-				out = append(out, st.Code.Render(trunc("  "+sanitize(lines[i]), w)))
+				// A command longer than the pane wraps, its rest indented
+				// under it: cut off, it could not be read or typed.
+				code := "  " + sanitize(lines[i])
+				segs := wrapLine(code, w)
+				if len(segs) > 1 && w > 12 && strings.HasPrefix(code, segs[0]) {
+					ind := len(code) - len(strings.TrimLeft(code, " ")) + 2
+					rest := strings.TrimLeft(code[len(segs[0]):], " ")
+					segs = segs[:1]
+					for _, r := range wrapLine(rest, w-ind) {
+						segs = append(segs, strings.Repeat(" ", ind)+r)
+					}
+				}
+				for _, seg := range segs {
+					out = append(out, st.Code.Render(trunc(seg, w)))
+				}
 			}
 		case strings.HasPrefix(t, "#"):
 			flush()
+			inList = 0
 			level := len(t) - len(strings.TrimLeft(t, "#"))
 			text := strings.TrimSpace(t[level:])
 			for _, wl := range wrap(text, w) {
@@ -141,17 +164,59 @@ func renderMarkdown(st *Styles, md string, w int) []string {
 		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* "):
 			flush()
 			out = append(out, wrapSpans(st, parseInline(t[2:]), w, "• ", "  ")...)
+		case orderedItem(t) > 0 && (len(para) == 0 || first != "" || inList > 0 || strings.HasPrefix(t, "1. ") || strings.HasPrefix(t, "1) ")):
+			// (Inside a paragraph only a list's first item starts a list,
+			// not a wrapped line that happens to begin with "8000. ".)
+			flush()
+			n := orderedItem(t)
+			first, rest = t[:n], strings.Repeat(" ", n)
+			inList = n
+			para = append(para, t[n:])
 		case t == "":
 			flush()
 			if len(out) > 0 && out[len(out)-1] != "" {
 				out = append(out, "")
 			}
 		default:
+			if len(para) == 0 {
+				if inList > 0 && strings.HasPrefix(l, " ") {
+					first, rest = strings.Repeat(" ", inList), strings.Repeat(" ", inList)
+				} else {
+					inList = 0
+				}
+			}
 			para = append(para, t)
 		}
 	}
 	flush()
 	return out
+}
+
+// orderedItem is the length of a numbered list item's mark ("2. ") at the
+// start of t, 0 when t is not one.
+func orderedItem(t string) int {
+	i := 0
+	for i < len(t) && i < 3 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 || i+1 >= len(t) || (t[i] != '.' && t[i] != ')') || t[i+1] != ' ' {
+		return 0
+	}
+	return i + 2
+}
+
+// emphasis is the length of a *single-star* emphasis at the start of s
+// ("*why*"), 0 when s does not start with one: the star is followed by a
+// letter, and a lone star closes it before a space or the end.
+func emphasis(s string) int {
+	if len(s) < 3 || s[0] != '*' || s[1] == '*' || s[1] == ' ' {
+		return 0
+	}
+	end := strings.IndexByte(s[1:], '*')
+	if end < 1 || s[end] == ' ' || strings.HasPrefix(s[end+1:], "**") {
+		return 0
+	}
+	return end + 2
 }
 
 // parseInline splits **bold** and `code` out of a line.
@@ -167,6 +232,15 @@ func parseInline(s string) []span {
 		if strings.HasPrefix(s[i:], "**") {
 			marker, style = "**", 1
 		} else if s[i] == '*' {
+			if n := emphasis(s[i:]); n > 0 {
+				// *word*: emphasis.
+				if i > 0 {
+					out = append(out, span{text: s[:i]})
+				}
+				out = append(out, span{text: s[i+1 : i+n-1], style: 3})
+				s = s[i+n:]
+				continue
+			}
 			out = append(out, span{text: s[:i+1]})
 			s = s[i+1:]
 			continue
@@ -204,6 +278,8 @@ func wrapSpans(st *Styles, spans []span, w int, first, rest string) []string {
 			return st.Bold.Render(wd.text)
 		case 2:
 			return st.Code.Render(wd.text)
+		case 3:
+			return st.Italic.Render(wd.text)
 		}
 		return wd.text
 	}
@@ -219,9 +295,20 @@ func wrapSpans(st *Styles, spans []span, w int, first, rest string) []string {
 		b.WriteString(prefix)
 		cur = width(prefix)
 	}
-	for _, wd := range words {
+	// A word is glued to the one before when no space parts them: code
+	// followed by a Korean particle ("selector는"), "(" before code. The
+	// line breaks before the whole run, never inside it.
+	glued := make([]bool, len(words))
+	for i := 1; i < len(words); i++ {
+		glued[i] = !strings.HasSuffix(words[i-1].text, " ") && !strings.HasPrefix(words[i].text, " ")
+	}
+	for i, wd := range words {
 		ww := width(wd.text)
-		if cur+width(strings.TrimRight(wd.text, " ")) > w && cur > width(prefix) {
+		run := wd.text
+		for j := i + 1; j < len(words) && glued[j]; j++ {
+			run += words[j].text
+		}
+		if !glued[i] && cur+width(strings.TrimRight(run, " ")) > w && cur > width(prefix) {
 			flush()
 			wd.text = strings.TrimLeft(wd.text, " ")
 			ww = width(wd.text)

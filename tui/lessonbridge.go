@@ -25,6 +25,8 @@ type Lesson interface {
 	// handled is false for a line that is not one; asking is true when
 	// the reply asks a yes/no question, answered by the next line.
 	Command(line string) (reply string, asking, handled bool)
+	// A Lesson may also have Chapter() string, the current chapter's id,
+	// which the header then shows instead of Options.Title.
 }
 
 // LessonRun is a console command as the lesson sees it.
@@ -135,7 +137,7 @@ func (m *Model) lessonUpdate(msg lessonMsg) tea.Cmd {
 	if msg.command {
 		cmds = append(cmds, m.console.lessonReply(msg))
 	} else if len(msg.notes) > 0 {
-		m.console.print(lineInfo, plainNotes(msg.notes)...)
+		cmds = append(cmds, m.console.note(plainNotes(msg.notes)))
 		m.console.cacheValid = false
 	}
 	if msg.observed {
@@ -203,11 +205,90 @@ func (m *Model) evaluateLesson() tea.Cmd {
 // marks would only be noise ("`next` goes on.").
 var inlineMarks = strings.NewReplacer("`", "", "**", "", "__", "")
 
-// plainNotes is lesson notes as the console prints them.
+// plainNotes is lesson notes as the console prints them. The lessons'
+// prose is hard-wrapped at about 76 columns in its source; the console
+// wraps again to its own width, so the lines of a paragraph are joined
+// first (else a narrow console shows every source line ragged). Fenced
+// code loses its fences and is indented, with its marks kept.
 func plainNotes(notes []string) []string {
-	out := make([]string, len(notes))
-	for i, n := range notes {
-		out[i] = inlineMarks.Replace(n)
+	out := make([]string, 0, len(notes))
+	fence := false
+	joinable := false // the last line out is prose a next line may join
+	item := false     // the last line out is a list item an indented line continues
+	hint := false     // the last line out is a check's indented "Hint: " the hint's next lines continue
+	for _, n := range notes {
+		t := strings.TrimSpace(n)
+		switch {
+		case strings.HasPrefix(t, "```"):
+			fence = !fence
+			joinable, item = false, false
+			continue
+		case fence:
+			if t == "" {
+				out = append(out, "")
+			} else {
+				out = append(out, "  "+n)
+			}
+			continue
+		}
+		n = inlineMarks.Replace(stripEmphasis(n))
+		indented := strings.HasPrefix(n, " ")
+		numbered := orderedItem(t) > 0 && (!joinable || strings.HasPrefix(t, "1. ") || strings.HasPrefix(t, "1) "))
+		block := t == "" || blockStart(t) || numbered
+		switch {
+		case item && indented && !block:
+			out[len(out)-1] += " " + strings.TrimSpace(n)
+			continue
+		case (joinable || hint) && !indented && !block:
+			out[len(out)-1] += " " + strings.TrimSpace(n)
+			continue
+		}
+		out = append(out, n)
+		hint = indented && mistakeLine(t)
+		prose := !indented && !block
+		item = !indented && (numbered || strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* "))
+		// A short line starting a paragraph and ending in a colon is a
+		// heading ("What just happened:"): what follows stays on its own
+		// line. (A long one is prose that wrapped after a colon.)
+		joinable = prose && !(strings.HasSuffix(t, ":") && width(t) <= 32)
 	}
 	return out
+}
+
+// mistakeLine is a recognised mistake's hint as `check` lists it under
+// the checks ("  Hint: The API server refused…"): indented, but the hint's
+// further source lines are prose that continues it.
+func mistakeLine(t string) bool {
+	return strings.HasPrefix(t, "Hint: ") || strings.HasPrefix(t, "힌트: ")
+}
+
+// blockStart is a line that starts a block of its own: a list item, a
+// checklist line, a heading, a quote or a table row.
+func blockStart(t string) bool {
+	for _, p := range []string{"- ", "* ", "+ ", "#", "> ", "|", "✓ ", "✗ ", "· ", "! ", "$ ", "──"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripEmphasis drops the stars of *single-star* emphasis that starts a
+// word.
+func stripEmphasis(s string) string {
+	if !strings.Contains(s, "*") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' && (i == 0 || s[i-1] == ' ' || s[i-1] == '(') {
+			if n := emphasis(s[i:]); n > 0 {
+				b.WriteString(s[i+1 : i+n-1])
+				i += n - 1
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,10 @@ type fakeLesson struct {
 	commands []string
 	ran      []LessonRun
 	observed int
+	chapter  string
 }
+
+func (f *fakeLesson) Chapter() string { f.mu.Lock(); defer f.mu.Unlock(); return f.chapter }
 
 func (f *fakeLesson) Markdown() string { f.mu.Lock(); defer f.mu.Unlock(); return f.md }
 
@@ -143,6 +147,23 @@ func TestLessonPaneAndConsoleCommands(t *testing.T) {
 	}
 }
 
+// The header names the chapter the student is in, as it changes.
+func TestHeaderFollowsTheChapter(t *testing.T) {
+	c := newCluster(t)
+	fl := &fakeLesson{md: fakeStep, chapter: "pod"}
+	m := newModel(t, c, English, 80, 24, func(o *Options) { o.LessonSession = fl; o.Title = "vm-vs-container" })
+	feed(m, c)
+	if h := m.headerView(); !strings.Contains(h, "kubetour · pod") {
+		t.Fatalf("header %q", h)
+	}
+	fl.mu.Lock()
+	fl.chapter = "service"
+	fl.mu.Unlock()
+	if h := m.headerView(); !strings.Contains(h, "kubetour · service") {
+		t.Fatalf("after goto: header %q", h)
+	}
+}
+
 func TestSandboxHasNoLesson(t *testing.T) {
 	c := newCluster(t)
 	rr := &recordRunner{}
@@ -154,5 +175,66 @@ func TestSandboxHasNoLesson(t *testing.T) {
 	runCmd(t, m, send(m, keyOf(tea.KeyEnter)))
 	if len(rr.steps) != 1 {
 		t.Fatalf("without a lesson, hint runs as a command: %v", rr.steps)
+	}
+}
+
+// The lesson pane's Markdown, as the student reads it.
+func TestRenderMarkdown(t *testing.T) {
+	st := NewStyles(Mono, false)
+	for _, tc := range []struct {
+		name, md string
+		w        int
+		want     string
+	}{
+		// One item per number, continued under it; a wrapped line that
+		// begins "8000. " is not an item.
+		{"ordered list", "Pods run on port\n8000. Then:\n\n1. Predict how many\n   pods it finds.\n2. Fix the selector.", 30,
+			"Pods run on port 8000. Then:\n\n1. Predict how many pods it\n   finds.\n2. Fix the selector."},
+		// An item's paragraph after its code block keeps the item's
+		// indent, and the next number starts the next item.
+		{"item with code", "1. Suspend it:\n\n   ```\n   kubectl patch cj\n   ```\n\n   Let two minutes pass and list\n   the Jobs.\n2. Run it by hand.\n\nAfter the list.", 40,
+			"1. Suspend it:\n\n     kubectl patch cj\n\n   Let two minutes pass and list the\n   Jobs.\n2. Run it by hand.\n\nAfter the list."},
+		// A command longer than the pane wraps instead of being cut off.
+		{"long code", "```\nkubectl exec pod-volume-1 -c container1 -- touch /mount1/file.txt\n```", 30,
+			"  kubectl exec pod-volume-1\n    -c container1 -- touch\n    /mount1/file.txt"},
+		// Code and the Korean particle after it stay on one line.
+		{"glued particle", "서비스입니다. `selector`는 레이블을", 20, "서비스입니다.\nselector는 레이블을"},
+	} {
+		if got := strings.Join(renderMarkdown(&st, tc.md, tc.w), "\n"); got != tc.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestParseInlineEmphasis(t *testing.T) {
+	var b strings.Builder
+	for _, sp := range parseInline("find out *why* it failed, 2 * 3 and **bold**; *재생성(recreate)*이라고") {
+		fmt.Fprintf(&b, "[%d:%s]", sp.style, sp.text)
+	}
+	want := "[0:find out ][3:why][0: it failed, 2 *][0: 3 and ][1:bold][0:; ][3:재생성(recreate)][0:이라고]"
+	if b.String() != want {
+		t.Errorf("parseInline: %s\nwant %s", b.String(), want)
+	}
+}
+
+// plainNotes: the console joins a note's hard-wrapped paragraph lines, so
+// its own wrapping is not ragged, and keeps headings, lists, code and a
+// check's indented hint apart.
+func TestPlainNotes(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"reflow",
+			"✓ Step done.\n\nWhat just happened:\nThe pod got **one** IP,\nand `both` answer on it:\ncontainer1 on 8000.\n\n```\nkubectl get pod `x`\n```\n\nTry:\n  $ kubectl get pods\n  · a check",
+			"✓ Step done.\n\nWhat just happened:\nThe pod got one IP, and both answer on it: container1 on 8000.\n\n  kubectl get pod `x`\n\nTry:\n  $ kubectl get pods\n  · a check"},
+		{"list",
+			"A *selector* picks pods, like the claim, not the pod, holds the volume:\nby label, on port\n8000. It works.\n\n1. **Predict** how many,\n   then apply it.\n2. Fix svc-2.\nEnd.",
+			"A selector picks pods, like the claim, not the pod, holds the volume: by label, on port 8000. It works.\n\n1. Predict how many, then apply it.\n2. Fix svc-2.\nEnd."},
+		{"checkhint",
+			"  ✓ pod-1 runs\n  Hint: The API server refused the ConfigMap: every\nvalue must be a string. Quote it\n— `SSH: 'false'` — and apply again.\n✓ Step done.",
+			"  ✓ pod-1 runs\n  Hint: The API server refused the ConfigMap: every value must be a string. Quote it — SSH: 'false' — and apply again.\n✓ Step done."},
+	} {
+		got := strings.Join(plainNotes(strings.Split(tc.in, "\n")), "\n")
+		if got != tc.want {
+			t.Errorf("%s: plainNotes:\n%s\nwant:\n%s", tc.name, got, tc.want)
+		}
 	}
 }

@@ -256,10 +256,18 @@ func (p *nodesPane) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Bottom):
 		return p.moveTo(len(p.rows) - 1)
 	case key.Matches(km, k.Open):
-		if r := p.selected(); r != nil && r.pod != nil {
+		r := p.selected()
+		switch {
+		case r == nil:
+		case r.pod != nil:
 			ref := jumpMsg{}
 			ref.ref.Kind, ref.ref.Namespace, ref.ref.Name, ref.ref.UID = "Pod", r.pod.Namespace, r.pod.Name, string(r.pod.UID)
 			return func() tea.Msg { return ref }
+		default:
+			// A node is not in the objects view: its full story
+			// (conditions, allocated resources, events) is kubectl's.
+			msg := consoleRunMsg{command: "kubectl describe node " + r.node}
+			return func() tea.Msg { return msg }
 		}
 	}
 	return nil

@@ -105,7 +105,12 @@ func (p *objectsPane) setSnapshot(s engine.Snapshot) {
 	for _, r := range p.roots {
 		index(r, "")
 	}
+	// Rows appearing or leaving above the cursor move its object; the
+	// view moves with it, so it stays on the same screen line.
+	line := p.cursor - p.offset
 	p.flatten()
+	p.offset = p.cursor - line
+	p.scrollToCursor()
 	if p.detail != nil {
 		p.detail.refresh(p.byKey[p.detail.key], p.narr, p.lang)
 	}
@@ -204,6 +209,9 @@ func (p *objectsPane) selectKey(key string) bool {
 // podSelectedMsg tells the isolation and nodes views which pod the
 // student is looking at.
 type podSelectedMsg struct{ ns, name string }
+
+// consoleRunMsg asks the root to run a command in the console, as if typed.
+type consoleRunMsg struct{ command string }
 
 // deleteRequestMsg asks the root to confirm a deletion.
 type deleteRequestMsg struct{ what, command string }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"io"
 	"path/filepath"
 	"reflect"
@@ -263,6 +264,21 @@ func TestObjectsTreeAndCursor(t *testing.T) {
 	if o.selected().key != "Pod/default/duo" {
 		t.Fatalf("cursor moved to %s", o.selected().key)
 	}
+	// A hundred rows arriving above it keep it on screen.
+	var many strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&many, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: a%03d}\nspec: {containers: [{name: a, image: nginx}]}\n", i)
+	}
+	if _, err := c.Apply([]byte(many.String()), "default"); err != nil {
+		t.Fatal(err)
+	}
+	send(m, takeSnapshot(c, time.Time{})())
+	if line := o.cursor - o.offset; o.selected().key != "Pod/default/duo" || line < 0 || line >= o.listHeight() {
+		t.Fatalf("after 100 new rows the cursor is on %s, list line %d of %d", o.selected().key, line, o.listHeight())
+	}
+	if !strings.Contains(strings.Join(o.View(), "\n"), "duo") {
+		t.Fatalf("the selected pod is off screen:\n%s", strings.Join(o.View(), "\n"))
+	}
 	// Selecting a pod points the isolation and nodes views at it.
 	send(m, keyOf(tea.KeyUp))
 	cmd := send(m, keyOf(tea.KeyDown))
@@ -401,6 +417,41 @@ func TestCtrlCStopsTheCommandNotTheApp(t *testing.T) {
 	}
 }
 
+// A line typed and entered while a command runs runs when it ends, as in a
+// terminal; ctrl+c flushes it with the command.
+func TestTypeAheadRunsWhenTheCommandEnds(t *testing.T) {
+	c := newCluster(t)
+	m := newModel(t, c, English, 80, 24, func(o *Options) { o.Runner = &recordRunner{} })
+	typeText(m, "get pods -w")
+	send(m, keyOf(tea.KeyEnter))
+	first := m.console.job
+	if first == nil {
+		t.Fatal("no job")
+	}
+	typeText(m, "get nodes")
+	send(m, keyOf(tea.KeyEnter))
+	if m.console.job != first || m.console.input.Value() != "get nodes" {
+		t.Fatalf("enter during a command: job %v, prompt %q", m.console.job, m.console.input.Value())
+	}
+	first.finish(true)
+	send(m, first.next()())
+	if m.console.job == nil || m.console.job == first || m.console.job.text != "get nodes" || m.console.input.Value() != "" {
+		t.Fatalf("the typed-ahead line did not run when the command ended: job %+v, prompt %q", m.console.job, m.console.input.Value())
+	}
+	second := m.console.job
+	typeText(m, "get ns")
+	send(m, keyOf(tea.KeyEnter))
+	send(m, keyOf(tea.KeyCtrlC))
+	if m.console.input.Value() != "" || m.console.runWhenDone {
+		t.Fatalf("ctrl+c kept the typed-ahead line %q", m.console.input.Value())
+	}
+	second.finish(false)
+	send(m, second.next()())
+	if m.console.job != nil {
+		t.Fatalf("a flushed line ran: %+v", m.console.job)
+	}
+}
+
 func TestCompletionApplies(t *testing.T) {
 	c := newCluster(t)
 	m := newModel(t, c, English, 80, 24)
@@ -511,6 +562,20 @@ func TestClockKeys(t *testing.T) {
 	}
 	if !strings.Contains(m.headerView(), "09:00:00") {
 		t.Fatalf("header has no clock: %q", m.headerView())
+	}
+	// On Docker the same keys say why the clock stays as it is.
+	fc.calls = nil
+	m.runtime = "docker"
+	for _, k := range []tea.KeyMsg{runes("."), runes("+"), keyOf(tea.KeyF5)} {
+		if cmd := send(m, k); cmd != nil {
+			send(m, cmd())
+		}
+		if !strings.Contains(m.status, "real time") {
+			t.Fatalf("%s on Docker: status %q", k, m.status)
+		}
+	}
+	if len(fc.calls) != 0 {
+		t.Fatalf("the clock was changed on Docker: %v", fc.calls)
 	}
 }
 
@@ -625,17 +690,5 @@ func TestMouseFocusesAndScrolls(t *testing.T) {
 	send(m, tea.MouseMsg{X: l.Console.X + 3, Y: l.Console.Y + 3, Button: tea.MouseButtonWheelUp})
 	if m.console.scroll != 3 {
 		t.Fatalf("console scroll %d", m.console.scroll)
-	}
-}
-
-func TestTypeAheadWhileACommandRuns(t *testing.T) {
-	c := newCluster(t)
-	m := newModel(t, c, English, 80, 24, func(o *Options) { o.Runner = &recordRunner{} })
-	typeText(m, "get pods -w")
-	send(m, keyOf(tea.KeyEnter))
-	typeText(m, "get nodes")
-	send(m, keyOf(tea.KeyEnter)) // not run while the watch runs
-	if m.console.input.Value() != "get nodes" || m.console.jobSeq != 1 {
-		t.Fatalf("typed ahead %q, jobs %d", m.console.input.Value(), m.console.jobSeq)
 	}
 }

@@ -97,6 +97,27 @@ func TestMirrorPodsAreInTheObjectsTree(t *testing.T) {
 	}
 }
 
+// Enter on a node row describes the node in the console, where its
+// conditions, allocated resources and events can be read and scrolled.
+func TestNodesEnterOnANodeDescribesIt(t *testing.T) {
+	c := newCluster(t)
+	rr := &recordRunner{out: "Name:               k8s-master\nRoles:              control-plane\n"}
+	m := newModel(t, c, English, 80, 24, func(o *Options) { o.Runner = rr })
+	feed(m, c)
+	m.setFocus(paneNodes)
+	send(m, runes("g"))
+	if r := m.nodes.selected(); r == nil || r.pod != nil || r.node != "k8s-master" {
+		t.Fatalf("the first row is not the master node: %+v", r)
+	}
+	runCmd(t, m, send(m, keyOf(tea.KeyEnter)))
+	if len(rr.steps) != 1 || strings.Join(rr.steps[0].Args, " ") != "kubectl describe node k8s-master" {
+		t.Fatalf("ran %+v", rr.steps)
+	}
+	if m.focus != paneConsole || !strings.Contains(strings.Join(m.console.View(), "\n"), "Roles:") {
+		t.Fatalf("focus %v, console:\n%s", m.focus, strings.Join(m.console.View(), "\n"))
+	}
+}
+
 // When the pod the nodes view explains is deleted, the cursor falls on
 // another pod: "Why this node?" must explain that pod, not show the
 // deleted pod's decision under the new pod's name.

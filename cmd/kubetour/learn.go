@@ -102,7 +102,10 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 		return err
 	}
 	defer env.Close()
-	env.Notify = func(s string) { fmt.Fprintln(out, "kubetour:", s) }
+	// Notices come while the session is busy with a step; they are said
+	// after it, in the session's language.
+	notes := &notices{}
+	env.Notify = notes.push
 	r := &script.Runner{Cluster: c, Kubectl: []string{exe, "kubectl"}, Out: out}
 	if err := r.Prepare(); err != nil {
 		return err
@@ -110,12 +113,17 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 	defer r.Close()
 	if kc, err := c.Kubeconfig(); err == nil {
 		if path, err := kubeconfigPath(); err == nil && writeFileAtomic(path, kc, 0o600) == nil {
-			defer os.Remove(path)
+			defer removeIfOurs(path, kc)
 		}
 	}
 
 	sess := lessons.NewSession(course, env, prog, store)
 	sess.SetAutoAdvance(auto)
+	sayNotes := func() {
+		for _, l := range notes.drain(sess.Lang()) {
+			fmt.Fprintln(out, l)
+		}
+	}
 	if lang != "" {
 		if err := sess.SetLang(lang); err != nil {
 			return err
@@ -130,6 +138,7 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 	if err != nil {
 		fmt.Fprintln(out, "kubetour:", err)
 	}
+	sayNotes()
 	fmt.Fprintln(out, sess.RenderCurrent())
 	fmt.Fprintln(out, "\n(help lists the lesson commands)")
 
@@ -137,6 +146,7 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 	var advance func()
 	report := func(u lessons.Update) {
 		lang := sess.Lang()
+		sayNotes()
 		for _, m := range u.NewMistakes {
 			fmt.Fprintln(out, "\n"+lessons.RenderMistake(m, lang))
 		}
@@ -150,7 +160,9 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 		}
 	}
 	advance = func() {
-		if err := sess.Next(); err == nil {
+		err := sess.Next()
+		sayNotes()
+		if err == nil {
 			fmt.Fprintln(out, "\n"+sess.RenderCurrent())
 		}
 	}
@@ -189,6 +201,7 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 			return nil
 		}
 		if reply, ok := sess.Command(line); ok {
+			sayNotes()
 			if reply.Text != "" {
 				fmt.Fprintln(out, reply.Text)
 			}

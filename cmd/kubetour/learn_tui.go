@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -60,11 +62,32 @@ in the workspace folder under kubetour's state folder, where kubectl runs.`,
 type tuiLesson struct {
 	sess *lessons.Session
 	c    *engine.Cluster
+	// pending is said in the console with the first report: a step whose
+	// setup failed as the UI opened.
+	pending []string
+	// notes are the environment's notices, said after the command or
+	// observation during which they came.
+	notes   *notices
+	chapter atomic.Value // string
 }
 
 var _ tui.Lesson = (*tuiLesson)(nil)
 
-func (l *tuiLesson) Markdown() string { return l.sess.Markdown() }
+func (l *tuiLesson) Markdown() string {
+	md := l.sess.Markdown()
+	if ch, _ := l.sess.Current(); ch != nil {
+		l.chapter.Store(ch.ID)
+	}
+	return md
+}
+
+// Chapter names the current chapter for the header. It is read while
+// drawing, so it is the one last published with the lesson's text: the
+// session may be busy with a step's setup.
+func (l *tuiLesson) Chapter() string {
+	s, _ := l.chapter.Load().(string)
+	return s
+}
 
 func (l *tuiLesson) Observe(batch []events.Event) []string {
 	return l.report(l.sess.Observe(lessonsrun.Events(batch)))
@@ -80,6 +103,9 @@ func (l *tuiLesson) Ran(r tui.LessonRun) []string {
 
 func (l *tuiLesson) Command(line string) (string, bool, bool) {
 	reply, ok := l.sess.Command(line)
+	if said := l.notes.drain(l.sess.Lang()); len(said) > 0 {
+		reply.Text = strings.Join(append(said, reply.Text), "\n")
+	}
 	return reply.Text, reply.Asking, ok
 }
 
@@ -87,7 +113,8 @@ func (l *tuiLesson) Command(line string) (string, bool, bool) {
 // it); the lesson pane shows the checks and what just happened.
 func (l *tuiLesson) report(u lessons.Update) []string {
 	lang := l.sess.Lang()
-	var out []string
+	out := append(l.pending, l.notes.drain(lang)...)
+	l.pending = nil
 	for _, m := range u.NewMistakes {
 		out = append(out, strings.Split(lessons.RenderMistake(m, lang), "\n")...)
 	}
@@ -107,7 +134,7 @@ func (l *tuiLesson) report(u lessons.Update) []string {
 // startLesson loads the course and the student's progress, opens the
 // workspace (kubectl runs there) and puts the cluster at the step. It
 // returns the lesson, the session's title and what to close at the end.
-func startLesson(c *engine.Cluster, r *script.Runner, exe string, lf *lessonFlags, lang tui.Lang, logOut, errOut io.Writer) (*tuiLesson, string, func(), error) {
+func startLesson(c *engine.Cluster, r *script.Runner, exe string, lf *lessonFlags, lang tui.Lang, errOut io.Writer) (*tuiLesson, string, func(), error) {
 	course, ps := loadCourse(lf.dir)
 	if errs := ps.Errors(); len(errs) > 0 {
 		return nil, "", nil, fmt.Errorf("the lessons do not load (run `kubetour lessons check`):\n%v", errs)
@@ -128,16 +155,23 @@ func startLesson(c *engine.Cluster, r *script.Runner, exe string, lf *lessonFlag
 	if err != nil {
 		return nil, "", nil, err
 	}
-	// Nothing may print while the UI draws: the env's notes go to the log.
-	env.Notify = func(s string) { fmt.Fprintln(logOut, "kubetour:", s) }
+	// Nothing may print while the UI draws: the env's notices are said in
+	// the console with the next reply or report.
+	notes := &notices{}
+	env.Notify = notes.push
 	r.Dir = ws.Dir
 	sess := lessons.NewSession(course, env, prog, store)
 	sess.SetAutoAdvance(lf.auto)
+	// The lessons speak the UI's language (--lang, else the locale), even
+	// when an earlier session saved the other one: a frame in one language
+	// around lessons in the other helps no one.
+	code := "en"
 	if lang == tui.Korean {
-		if err := sess.SetLang("ko"); err != nil {
-			env.Close()
-			return nil, "", nil, err
-		}
+		code = "ko"
+	}
+	if err := sess.SetLang(code); err != nil {
+		env.Close()
+		return nil, "", nil, err
 	}
 	fmt.Fprintf(errOut, "kubetour: preparing the lesson (your files are in %s)\n", ws.Dir)
 	if lf.at != "" {
@@ -145,15 +179,21 @@ func startLesson(c *engine.Cluster, r *script.Runner, exe string, lf *lessonFlag
 	} else {
 		err = sess.Start()
 	}
+	var pending []string
 	if err != nil {
-		env.Close()
-		return nil, "", nil, err
+		// A step whose setup failed is still the student's step: the UI
+		// opens on it and says what failed, instead of ending at once.
+		if _, st := sess.Current(); st == nil || errors.Is(err, lessons.ErrNoMore) || !strings.HasPrefix(err.Error(), "preparing step") {
+			env.Close()
+			return nil, "", nil, err
+		}
+		pending = []string{"kubetour: " + err.Error(), "(`reset` prepares the step again.)"}
 	}
 	title := "learn"
 	if ch, _ := sess.Current(); ch != nil {
 		title = ch.ID
 	}
-	return &tuiLesson{sess: sess, c: c}, title, func() { env.Close() }, nil
+	return &tuiLesson{sess: sess, c: c, pending: pending, notes: notes}, title, func() { env.Close() }, nil
 }
 
 // runLearnConsole is `kubetour learn` without a terminal: the plain

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -99,6 +102,7 @@ func newLessonsListCommand() *cobra.Command {
 func newLessonsCheckCommand() *cobra.Command {
 	var dir, runtime string
 	var fresh, strict, verbose bool
+	var parallel int
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Load every lesson strictly and replay every reference solution on a fresh cluster",
@@ -125,6 +129,25 @@ right choice; verifies checkpoints as steps. Exits non-zero on any failure
 			if err != nil {
 				return err
 			}
+			// Interrupted, the clusters still running are stopped, so that
+			// no container or network outlives the check.
+			var mu sync.Mutex
+			live := map[*engine.Cluster]bool{}
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(sig)
+			go func() {
+				s, ok := <-sig
+				if !ok {
+					return
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "\nkubetour: lessons check: %v: stopping the clusters\n", s)
+				mu.Lock()
+				for c := range live {
+					c.Stop()
+				}
+				os.Exit(130)
+			}()
 			rep, err := lessonsrun.Verify(course, lessonsrun.VerifyConfig{
 				NewCluster: func() (*engine.Cluster, error) {
 					cfg, err := clusterConfig(clusterFlags{runtime: runtime, seed: 1}, manual, io.Discard)
@@ -139,10 +162,13 @@ right choice; verifies checkpoints as steps. Exits non-zero on any failure
 						c.Stop()
 						return nil, err
 					}
+					mu.Lock()
+					live[c] = true // Stop on a stopped cluster does nothing
+					mu.Unlock()
 					return c, nil
 				},
 				Kubectl: []string{exe, "kubectl"},
-				Fresh:   fresh, Out: out, Verbose: verbose,
+				Fresh:   fresh, Out: out, Verbose: verbose, Parallel: parallel,
 			})
 			if err != nil {
 				return err
@@ -164,5 +190,6 @@ right choice; verifies checkpoints as steps. Exits non-zero on any failure
 	cmd.Flags().BoolVar(&fresh, "fresh", false, "a fresh cluster for every step instead of a reset")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on missing translations too")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print what setups and solutions print")
+	cmd.Flags().IntVar(&parallel, "parallel", 1, "check this many chapters at once, each on its own cluster (real time on Docker is mostly waiting)")
 	return cmd
 }

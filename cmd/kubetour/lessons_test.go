@@ -126,7 +126,7 @@ func TestLessonsListAndProgress(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	out, err = runCLI(t, "lessons", "list", "--lang", "ko")
-	if err != nil || !strings.Contains(out, "◐  05 pod        파드: 컨테이너, 라벨, 노드 스케줄링  6 단계, 2/6") {
+	if err != nil || !strings.Contains(out, "◐  05 pod        파드: 컨테이너, 레이블, 노드 스케줄링  6 단계, 2/6") {
 		t.Fatalf("%v\n%q", err, out)
 	}
 	// Export to a file and to standard output.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 )
@@ -56,4 +57,13 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// removeIfOurs removes the file at path if it still holds data: a second
+// kubetour started meanwhile wrote its own kubeconfig there, which must
+// outlive this one.
+func removeIfOurs(path string, data []byte) {
+	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, data) {
+		os.Remove(path)
+	}
 }

@@ -47,8 +47,8 @@ func clusterConfig(cf clusterFlags, manual bool, notice io.Writer) (engine.Confi
 		fmt.Fprintf(notice, "kubetour: runtime auto: using the simulation: %s\n", reason)
 		return sim, nil
 	}
-	fmt.Fprintln(notice, "kubetour: runtime auto: using Docker (pods are real containers)")
 	plan := rt.Plan()
+	fmt.Fprintf(notice, "kubetour: runtime %s: using Docker (pods are real containers; Services %s)\n", cf.runtime, plan.ServiceCIDR)
 	nodes := engine.DefaultNodes()
 	for i := range nodes {
 		nodes[i].PodCIDR = plan.PodCIDR(i).String()

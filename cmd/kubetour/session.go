@@ -36,5 +36,5 @@ func prepareSession(c *engine.Cluster, out io.Writer) (*script.Runner, string, f
 		r.Close()
 		return nil, "", nil, fmt.Errorf("write kubeconfig: %w", err)
 	}
-	return r, path, func() { os.Remove(path); r.Close() }, nil
+	return r, path, func() { removeIfOurs(path, kc); r.Close() }, nil
 }

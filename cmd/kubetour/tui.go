@@ -104,7 +104,7 @@ func runUIWith(ctx context.Context, cf clusterFlags, uf uiFlags, title string, l
 	if lsn != nil {
 		// Said before the screen is taken, and kept in the log; the
 		// session's later notes go to the log only.
-		l, t, closeLesson, err := startLesson(c, r, r.Kubectl[0], lsn, lang, lf, io.MultiWriter(lf, os.Stderr))
+		l, t, closeLesson, err := startLesson(c, r, r.Kubectl[0], lsn, lang, io.MultiWriter(lf, os.Stderr))
 		if err != nil {
 			return err
 		}

@@ -9,9 +9,10 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"kubetour/engine/equal"
 )
 
 // Default applies what the API server does to a decoded object before
@@ -214,7 +215,7 @@ func prepareForUpdate(obj, old runtime.Object) {
 	case *corev1.Pod:
 		p := old.(*corev1.Pod)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *corev1.Service:
 		p := old.(*corev1.Service)
 		o.Status = *p.Status.DeepCopy()
@@ -233,28 +234,28 @@ func prepareForUpdate(obj, old runtime.Object) {
 	case *corev1.ReplicationController:
 		p := old.(*corev1.ReplicationController)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *corev1.ResourceQuota:
 		o.Status = *old.(*corev1.ResourceQuota).Status.DeepCopy()
 	case *appsv1.Deployment:
 		p := old.(*appsv1.Deployment)
 		o.Status = *p.Status.DeepCopy()
 		// Annotations count too: rollback used to be requested through one.
-		changed := !apiequality.Semantic.DeepEqual(o.Spec, p.Spec) || !apiequality.Semantic.DeepEqual(o.Annotations, p.Annotations)
+		changed := !equal.Semantic(o.Spec, p.Spec) || !equal.Semantic(o.Annotations, p.Annotations)
 		o.Generation = bumpIf(changed, p.Generation)
 	case *appsv1.ReplicaSet:
 		p := old.(*appsv1.ReplicaSet)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *appsv1.DaemonSet:
 		p := old.(*appsv1.DaemonSet)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 		tg, _ := strconv.ParseInt(p.Annotations[daemonSetTemplateGenerationAnnotation], 10, 64)
 		if tg < 1 {
 			tg = 1
 		}
-		if !apiequality.Semantic.DeepEqual(o.Spec.Template, p.Spec.Template) {
+		if !equal.Semantic(o.Spec.Template, p.Spec.Template) {
 			tg++
 		}
 		if o.Annotations == nil {
@@ -264,15 +265,15 @@ func prepareForUpdate(obj, old runtime.Object) {
 	case *appsv1.StatefulSet:
 		p := old.(*appsv1.StatefulSet)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *batchv1.Job:
 		p := old.(*batchv1.Job)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *batchv1.CronJob:
 		p := old.(*batchv1.CronJob)
 		o.Status = *p.Status.DeepCopy()
-		o.Generation = bumpIf(!apiequality.Semantic.DeepEqual(o.Spec, p.Spec), p.Generation)
+		o.Generation = bumpIf(!equal.Semantic(o.Spec, p.Spec), p.Generation)
 	case *autoscalingv2.HorizontalPodAutoscaler:
 		o.Status = *old.(*autoscalingv2.HorizontalPodAutoscaler).Status.DeepCopy()
 	case *autoscalingv1.HorizontalPodAutoscaler:

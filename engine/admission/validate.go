@@ -160,14 +160,18 @@ func validateMetaUpdate(obj, old runtime.Object) field.ErrorList {
 	if nm == nil || om == nil {
 		return nil
 	}
-	n := nm.DeepCopy()
-	if n.ResourceVersion == "" {
-		n.ResourceVersion = om.ResourceVersion
+	// An empty resourceVersion means "whatever is stored": borrow it for
+	// the check and give it back, instead of copying the metadata.
+	rv := nm.ResourceVersion
+	if nm.ResourceVersion == "" {
+		nm.ResourceVersion = om.ResourceVersion
 	}
-	if n.ResourceVersion == "" {
-		n.ResourceVersion = "0"
+	if nm.ResourceVersion == "" {
+		nm.ResourceVersion = "0"
 	}
-	return apivalidation.ValidateObjectMetaUpdate(n, om, field.NewPath("metadata"))
+	errs := apivalidation.ValidateObjectMetaUpdate(nm, om, field.NewPath("metadata"))
+	nm.ResourceVersion = rv
+	return errs
 }
 
 // validateScale checks a write to /scale; the object may be the Scale or,

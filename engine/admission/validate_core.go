@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -16,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"kubetour/engine/equal"
 )
 
 // Validation of core/v1 kinds other than Pod.
@@ -486,7 +487,7 @@ func validatePersistentVolume(pv, old *corev1.PersistentVolume) field.ErrorList 
 		errs = append(errs, field.Required(specPath, "must specify a volume type"))
 	}
 	if old != nil {
-		if !apiequality.Semantic.DeepEqual(pv.Spec.PersistentVolumeSource, old.Spec.PersistentVolumeSource) {
+		if !equal.Semantic(pv.Spec.PersistentVolumeSource, old.Spec.PersistentVolumeSource) {
 			errs = append(errs, field.Forbidden(specPath.Child("persistentvolumesource"), "spec.persistentvolumesource is immutable after creation\n"+
 				specDiff(old.Spec.PersistentVolumeSource, pv.Spec.PersistentVolumeSource)))
 		}
@@ -516,7 +517,7 @@ func validatePersistentVolumeClaim(pvc, old *corev1.PersistentVolumeClaim) field
 	if pvc.Status.Phase == corev1.ClaimBound && newSpec.VolumeAttributesClassName != nil {
 		newSpec.VolumeAttributesClassName = oldSpec.VolumeAttributesClassName
 	}
-	if !apiequality.Semantic.DeepEqual(*newSpec, *oldSpec) {
+	if !equal.Semantic(*newSpec, *oldSpec) {
 		errs = append(errs, field.Forbidden(field.NewPath("spec"), "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n"+
 			specDiff(*oldSpec, *newSpec)))
 	}

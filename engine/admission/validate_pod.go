@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -13,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"kubetour/engine/equal"
 )
 
 // Pod and pod template validation (pkg/apis/core/validation: ValidatePodCreate,
@@ -809,7 +810,7 @@ func validatePodUpdate(pod, old *corev1.Pod) field.ErrorList {
 	}
 	errs = append(errs, validateOnlyAddedTolerations(pod.Spec.Tolerations, old.Spec.Tolerations, specPath.Child("tolerations"))...)
 
-	if apiequality.Semantic.DeepEqual(pod.Spec, old.Spec) {
+	if equal.Semantic(pod.Spec, old.Spec) {
 		return errs
 	}
 	munged := pod.Spec.DeepCopy()
@@ -825,7 +826,7 @@ func validatePodUpdate(pod, old *corev1.Pod) field.ErrorList {
 	if g := old.Spec.TerminationGracePeriodSeconds; g != nil && *g < 0 && munged.TerminationGracePeriodSeconds != nil && *munged.TerminationGracePeriodSeconds == 1 {
 		munged.TerminationGracePeriodSeconds = g
 	}
-	if !apiequality.Semantic.DeepEqual(*munged, old.Spec) {
+	if !equal.Semantic(*munged, old.Spec) {
 		errs = append(errs, field.Forbidden(specPath, "pod updates may not change fields other than "+
 			strings.Join(updatablePodSpecFields, ",")+"\n"+specDiff(old.Spec, *munged)))
 	}
@@ -848,7 +849,7 @@ func validateOnlyAddedTolerations(newTols, oldTols []corev1.Toleration, p *field
 			// Everything but tolerationSeconds must stay as it was.
 			c := ot
 			c.TolerationSeconds = nt.TolerationSeconds
-			if apiequality.Semantic.DeepEqual(c, nt) {
+			if equal.Semantic(c, nt) {
 				found = true
 				break
 			}

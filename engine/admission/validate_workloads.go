@@ -10,7 +10,6 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
@@ -18,6 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"kubetour/engine/equal"
 )
 
 // Validation of apps/v1, batch/v1 and autoscaling kinds
@@ -282,7 +283,7 @@ func validateStatefulSet(ss, old *appsv1.StatefulSet) field.ErrorList {
 		c.Ordinals = old.Spec.Ordinals
 		c.RevisionHistoryLimit = old.Spec.RevisionHistoryLimit
 		c.PersistentVolumeClaimRetentionPolicy = old.Spec.PersistentVolumeClaimRetentionPolicy
-		if !apiequality.Semantic.DeepEqual(*c, old.Spec) {
+		if !equal.Semantic(*c, old.Spec) {
 			errs = append(errs, field.Forbidden(sp, "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"))
 		}
 	}
@@ -322,7 +323,7 @@ func validateJob(j, old *batchv1.Job) field.ErrorList {
 	// the work cannot change (parallelism, suspend, activeDeadlineSeconds can).
 	errs = append(errs, immutable(j.Spec.Completions, old.Spec.Completions, sp.Child("completions"))...)
 	errs = append(errs, immutable(j.Spec.Selector, old.Spec.Selector, sp.Child("selector"))...)
-	if !apiequality.Semantic.DeepEqual(j.Spec.Template, old.Spec.Template) {
+	if !equal.Semantic(j.Spec.Template, old.Spec.Template) {
 		errs = append(errs, field.Invalid(sp.Child("template"), internalJSON{j.Spec.Template}, apivalidation.FieldImmutableErrorMsg))
 	}
 	errs = append(errs, immutable(j.Spec.CompletionMode, old.Spec.CompletionMode, sp.Child("completionMode"))...)
@@ -436,7 +437,7 @@ func validateCronJob(cj, old *batchv1.CronJob) field.ErrorList {
 	if cj.Spec.StartingDeadlineSeconds != nil {
 		errs = append(errs, apivalidation.ValidateNonnegativeField(*cj.Spec.StartingDeadlineSeconds, sp.Child("startingDeadlineSeconds"))...)
 	}
-	if oldSpec == nil || !apiequality.Semantic.DeepEqual(oldSpec.TimeZone, cj.Spec.TimeZone) {
+	if oldSpec == nil || !equal.Semantic(oldSpec.TimeZone, cj.Spec.TimeZone) {
 		errs = append(errs, validateTimeZone(cj.Spec.TimeZone, sp.Child("timeZone"))...)
 	}
 	switch cj.Spec.ConcurrencyPolicy {

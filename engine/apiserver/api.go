@@ -66,6 +66,9 @@ type WriteOptions struct {
 	// Internal writes (controllers) skip the namespace-terminating check
 	// only for cleanup; everything else is admitted as for a user.
 	Internal bool
+	// Owned hands the object over (store.UpdateOptions.Owned): the caller
+	// does not touch it again and reads the result without changing it.
+	Owned bool
 }
 
 type lister struct{ st *store.Store }
@@ -149,7 +152,11 @@ func (a *API) Create(ctx context.Context, k *kinds.Kind, ns string, obj runtime.
 	if o.DryRun {
 		return attr.Object, nil
 	}
-	out, err := a.Store.Create(k, attr.Object)
+	create := a.Store.Create
+	if o.Owned {
+		create = a.Store.CreateOwned
+	}
+	out, err := create(k, attr.Object)
 	return out, a.reject("create", k, ns, m.GetName(), err)
 }
 
@@ -198,9 +205,10 @@ func (a *API) Update(ctx context.Context, k *kinds.Kind, ns, name, sub string, o
 		}
 		m.SetNamespace(ns)
 	}
-	old, err := a.Store.Get(k, ns, name)
-	if err != nil {
-		return nil, err
+	// Admission and the store only read the stored object.
+	old, ok := a.Store.Peek(k, ns, name)
+	if !ok {
+		return nil, apierrors.NewNotFound(schema.GroupResource{Group: k.GVK.Group, Resource: k.Plural}, name)
 	}
 	// System fields come from the stored object, whatever the client sent
 	// (BeforeUpdate in the API server).
@@ -219,7 +227,7 @@ func (a *API) Update(ctx context.Context, k *kinds.Kind, ns, name, sub string, o
 	if o.DryRun {
 		return attr.Object, nil
 	}
-	out, err := a.Store.Update(k, attr.Object, store.UpdateOptions{Status: sub == "status", KeepStatus: sub == "" && hasStatusSub(k)})
+	out, err := a.Store.Update(k, attr.Object, store.UpdateOptions{Status: sub == "status", KeepStatus: sub == "" && hasStatusSub(k), Owned: o.Owned})
 	return out, a.reject("update", k, ns, name, err)
 }
 
@@ -383,7 +391,27 @@ func (a *API) Bind(ns, name, node string) error {
 		return apierrors.NewConflict(corev1.Resource("pods/binding"), name, fmt.Errorf("pod %s is being deleted, cannot be assigned to a host", name))
 	}
 	pod.Spec.NodeName = node
+	// The binding also marks the pod scheduled, in the same write, as the
+	// API server's binding storage does.
+	setPodScheduled(pod, metav1.NewTime(a.Now().Truncate(time.Second)))
 	// Binding is not a change of the pod's spec by its owner: generation stays.
-	_, err = a.Store.Update(k, pod, store.UpdateOptions{KeepStatus: true, KeepGeneration: true})
+	_, err = a.Store.Update(k, pod, store.UpdateOptions{KeepGeneration: true, Owned: true})
 	return err
+}
+
+// setPodScheduled sets the PodScheduled condition to True, stamping the
+// transition time only when the status changes.
+func setPodScheduled(pod *corev1.Pod, now metav1.Time) {
+	for i := range pod.Status.Conditions {
+		c := &pod.Status.Conditions[i]
+		if c.Type != corev1.PodScheduled {
+			continue
+		}
+		if c.Status != corev1.ConditionTrue {
+			c.LastTransitionTime = now
+		}
+		c.Status, c.Reason, c.Message = corev1.ConditionTrue, "", ""
+		return
+	}
+	pod.Status.Conditions = append(pod.Status.Conditions, corev1.PodCondition{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: now})
 }

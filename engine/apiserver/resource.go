@@ -8,6 +8,7 @@ import (
 
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -49,7 +50,10 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ri *reque
 	case "binding":
 		s.serveBinding(w, r, ri)
 		return
-	case "portforward", "eviction", "ephemeralcontainers", "proxy", "token":
+	case "eviction":
+		s.serveEviction(w, r, ri, k)
+		return
+	case "portforward", "ephemeralcontainers", "proxy", "token":
 		writeError(w, apierrors.NewMethodNotSupported(k.GVR().GroupResource(), ri.Subresource))
 		return
 	}
@@ -416,6 +420,39 @@ func (modifiedError) Error() string {
 var errModified = modifiedError{}
 
 // serveBinding binds a pod to a node (pods/binding), as a scheduler does.
+// serveEviction is pods/eviction, what `kubectl drain` posts for each pod.
+// As the API server's eviction storage: the Eviction must name the pod in
+// the URL, and the pod is deleted with the Eviction's delete options. The
+// cluster has no PodDisruptionBudgets, so no eviction is ever refused as
+// one would be ("Cannot evict pod as it would violate the pod's
+// disruption budget", 429).
+func (s *Server) serveEviction(w http.ResponseWriter, r *http.Request, ri *requestInfo, k *kinds.Kind) {
+	var ev policyv1.Eviction
+	data, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err := decodeInto(r, data, &ev); err != nil {
+		writeError(w, err)
+		return
+	}
+	if ev.Name != ri.Name {
+		writeError(w, apierrors.NewBadRequest("name in URL does not match name in Eviction object"))
+		return
+	}
+	opts := ev.DeleteOptions
+	if opts == nil {
+		opts = &metav1.DeleteOptions{}
+	}
+	if q := r.URL.Query()["dryRun"]; len(opts.DryRun) == 0 && len(q) > 0 {
+		opts.DryRun = q
+	}
+	var err error
+	s.write(func() { _, _, err = s.API.Delete(r.Context(), k, ri.Namespace, ri.Name, opts) })
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &metav1.Status{TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: metav1.StatusSuccess, Code: 201})
+}
+
 func (s *Server) serveBinding(w http.ResponseWriter, r *http.Request, ri *requestInfo) {
 	var b corev1.Binding
 	data, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -210,5 +211,42 @@ func TestDiscovery(t *testing.T) {
 		if !found[want] {
 			t.Errorf("discovery lacks %s", want)
 		}
+	}
+}
+
+// pods/eviction, as kubectl drain uses it: the Eviction must name the pod
+// of the URL; a dry run leaves the pod; otherwise it is deleted, with 201.
+func TestEviction(t *testing.T) {
+	_, cs, _ := newTestServer(t)
+	ctx := context.Background()
+	pods := cs.CoreV1().Pods("default")
+	if _, err := pods.Create(ctx, testPod("web"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	evict := func(url, body string, opts metav1.DeleteOptions) error {
+		ev := &policyv1.Eviction{ObjectMeta: metav1.ObjectMeta{Name: body, Namespace: "default"}, DeleteOptions: &opts}
+		return cs.CoreV1().RESTClient().Post().Namespace("default").Resource("pods").Name(url).SubResource("eviction").
+			Body(ev).Do(ctx).Error()
+	}
+	if err := evict("web", "other", metav1.DeleteOptions{}); !apierrors.IsBadRequest(err) ||
+		!strings.Contains(err.Error(), "name in URL does not match name in Eviction object") {
+		t.Fatalf("mismatched name: %v", err)
+	}
+	if err := evict("nosuch", "nosuch", metav1.DeleteOptions{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("missing pod: %v", err)
+	}
+	if err := evict("web", "web", metav1.DeleteOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pods.Get(ctx, "web", metav1.GetOptions{}); err != nil {
+		t.Fatalf("a dry-run eviction removed the pod: %v", err)
+	}
+	var code int
+	if err := cs.CoreV1().RESTClient().Post().Namespace("default").Resource("pods").Name("web").SubResource("eviction").
+		Body(&policyv1.Eviction{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"}}).Do(ctx).StatusCode(&code).Error(); err != nil || code != http.StatusCreated {
+		t.Fatalf("eviction: %v, HTTP %d", err, code)
+	}
+	if _, err := pods.Get(ctx, "web", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("evicted (unbound) pod still there: %v", err)
 	}
 }

@@ -7,12 +7,12 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/store"
 	"kubetour/internal/ko"
@@ -192,13 +192,19 @@ func (c *CronJob) jobsOf(cj *batchv1.CronJob) []*batchv1.Job {
 
 func (c *CronJob) sync(k string) {
 	ns, name := splitKey(k)
-	obj, err := c.Store.Get(cronJobKind, ns, name)
-	if err != nil {
+	obj, ok := c.Store.Peek(cronJobKind, ns, name)
+	if !ok {
 		delete(c.failures, k)
 		return
 	}
-	cj := obj.(*batchv1.CronJob)
-	before := cj.Status.DeepCopy()
+	// The controller writes only the status, through the status
+	// subresource: the status is copied, the rest shared with the stored
+	// CronJob (and never changed).
+	stored := obj.(*batchv1.CronJob)
+	cur := *stored
+	cur.Status = *stored.Status.DeepCopy()
+	cj := &cur
+	before := &stored.Status
 	jobs := c.jobsOf(cj)
 	// cj is our own copy: every change of this sync lands in one status
 	// write. (Upstream writes whenever a step says so, even when the
@@ -206,8 +212,8 @@ func (c *CronJob) sync(k string) {
 	// skipped.)
 	updated := c.cleanupFinishedJobs(cj, jobs)
 	requeue, changed, syncErr := c.syncCronJob(cj, jobs)
-	if (updated || changed) && !equality.Semantic.DeepEqual(before, &cj.Status) {
-		if _, err := c.API.Update(c.ctx(), cronJobKind, ns, name, "status", cj, internal); err != nil {
+	if (updated || changed) && !equal.Semantic(before, &cj.Status) {
+		if _, err := c.API.Update(c.ctx(), cronJobKind, ns, name, "status", cj, owned); err != nil {
 			c.retry(k)
 			return
 		}
@@ -353,7 +359,7 @@ func (c *CronJob) syncCronJob(cj *batchv1.CronJob, jobs []*batchv1.Job) (*time.D
 	if err != nil {
 		return nil, changed, err
 	}
-	out, err := c.API.Create(c.ctx(), jobKind, cj.Namespace, req, internal)
+	out, err := c.API.Create(c.ctx(), jobKind, cj.Namespace, req, owned)
 	var created *batchv1.Job
 	switch {
 	case apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause):

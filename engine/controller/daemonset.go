@@ -2,17 +2,18 @@ package controller
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
@@ -99,7 +100,7 @@ func (c *DaemonSets) Observe(ch store.Change) {
 
 // dsNodeRelevant: only what the predicates read matters.
 func dsNodeRelevant(old, cur *corev1.Node) bool {
-	return !equality.Semantic.DeepEqual(old.Labels, cur.Labels) || !equality.Semantic.DeepEqual(old.Spec.Taints, cur.Spec.Taints) ||
+	return !equal.Semantic(old.Labels, cur.Labels) || !equal.Semantic(old.Spec.Taints, cur.Spec.Taints) ||
 		old.Spec.Unschedulable != cur.Spec.Unschedulable
 }
 
@@ -137,7 +138,7 @@ func (c *DaemonSets) observePod(ch store.Change) {
 func dsPodRelevant(old, cur *corev1.Pod) bool {
 	return old.Spec.NodeName != cur.Spec.NodeName || podReady(old) != podReady(cur) ||
 		old.Status.Phase != cur.Status.Phase || (old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) ||
-		!equality.Semantic.DeepEqual(old.Labels, cur.Labels) || !equality.Semantic.DeepEqual(old.OwnerReferences, cur.OwnerReferences)
+		!maps.Equal(old.Labels, cur.Labels) || !sameOwnerRefs(old.OwnerReferences, cur.OwnerReferences)
 }
 
 func (c *DaemonSets) sync(k string) {
@@ -158,7 +159,7 @@ func (c *DaemonSets) sync(k string) {
 	if ds.DeletionTimestamp != nil {
 		return
 	}
-	if ds.Spec.Selector == nil || equality.Semantic.DeepEqual(ds.Spec.Selector, &metav1.LabelSelector{}) {
+	if ds.Spec.Selector == nil || equal.Semantic(ds.Spec.Selector, &metav1.LabelSelector{}) {
 		c.Rec.Record(record.Decision{Source: dsSource, Object: ds, Type: corev1.EventTypeWarning, Reason: "SelectingAll",
 			Message: "This daemon set is selecting all pods. A non-empty selector is required.",
 			EN:      fmt.Sprintf("DaemonSet %s has an empty selector, which would claim every pod of the namespace, so the controller does nothing with it.", ds.Name),
@@ -274,7 +275,7 @@ func (c *DaemonSets) release(ds *appsv1.DaemonSet, pod *corev1.Pod) {
 	}
 	c.Rec.Record(record.Decision{Source: dsSource, Object: pod, Reason: "Released", NoEvent: true,
 		EN: fmt.Sprintf("Pod %s's labels no longer match DaemonSet %s's selector, so the DaemonSet let it go: it keeps running, owned by nothing.", pod.Name, ds.Name),
-		KO: fmt.Sprintf("%s 파드의 라벨이 더 이상 %s 데몬셋의 셀렉터와 맞지 않아, 데몬셋이 이 파드를 놓아주었습니다. 파드는 소유자 없이 계속 실행됩니다.", pod.Name, ds.Name)})
+		KO: fmt.Sprintf("%s 파드의 레이블이 더 이상 %s 데몬셋의 셀렉터와 맞지 않아, 데몬셋이 이 파드를 놓아주었습니다. 파드는 소유자 없이 계속 실행됩니다.", pod.Name, ds.Name)})
 }
 
 // dsDeletion is a pod to delete and why, for the narration.
@@ -543,7 +544,7 @@ func (c *DaemonSets) updateStatus(ds *appsv1.DaemonSet, nodes []*corev1.Node, by
 	if ds.Spec.MinReadySeconds > 0 && ready != available {
 		c.q.AddAfter(key(ds.Namespace, ds.Name), time.Duration(ds.Spec.MinReadySeconds)*time.Second+time.Second)
 	}
-	if equality.Semantic.DeepEqual(st, &ds.Status) {
+	if equal.Semantic(st, &ds.Status) {
 		return
 	}
 	next := ds.DeepCopy()

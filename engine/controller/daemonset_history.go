@@ -8,13 +8,13 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
@@ -124,7 +124,7 @@ func (c *DaemonSets) snapshot(ds *appsv1.DaemonSet, patch []byte, revision int64
 		created := out.(*appsv1.ControllerRevision)
 		c.Rec.Record(record.Decision{Source: dsSource, Object: ds, Reason: "RevisionCreated", NoEvent: true,
 			EN:      fmt.Sprintf("DaemonSet %s has a new pod template, recorded as revision %d (ControllerRevision %s); its pods carry controller-revision-hash=%s.", ds.Name, revision, name, hash),
-			KO:      fmt.Sprintf("%s 데몬셋의 파드 템플릿이 새로 정해져 리비전 %d(ControllerRevision %s)%s 기록했습니다. 이 템플릿으로 만든 파드에는 controller-revision-hash=%s 라벨이 붙습니다.", ds.Name, revision, name, ko.Particle(fmt.Sprint(revision), "으로/로"), hash),
+			KO:      fmt.Sprintf("%s 데몬셋의 파드 템플릿이 새로 정해져 리비전 %d(ControllerRevision %s)%s 기록했습니다. 이 템플릿으로 만든 파드에는 controller-revision-hash=%s 레이블이 붙습니다.", ds.Name, revision, name, ko.Particle(fmt.Sprint(revision), "으로/로"), hash),
 			Related: []eventsRef{record.RefOf(created)}})
 		return created, nil
 	}
@@ -144,7 +144,7 @@ func (c *DaemonSets) snapshot(ds *appsv1.DaemonSet, patch []byte, revision int64
 		return nil, getErr
 	}
 	cur := fresh.(*appsv1.DaemonSet)
-	if !equality.Semantic.DeepEqual(cur.Status.CollisionCount, ds.Status.CollisionCount) {
+	if !equal.Semantic(cur.Status.CollisionCount, ds.Status.CollisionCount) {
 		return nil, fmt.Errorf("found a stale collision count of DaemonSet %q; will retry until it is updated", ds.Name)
 	}
 	n := int32(0)

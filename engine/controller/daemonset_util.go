@@ -161,7 +161,7 @@ func dsNodeShouldRun(ds *appsv1.DaemonSet, node *corev1.Node) dsVerdict {
 			sel := labels.FormatLabels(pod.Spec.NodeSelector)
 			return dsVerdict{Key: "nodeSelector",
 				EN: fmt.Sprintf("the node's labels do not match its nodeSelector (%s)", sel),
-				KO: fmt.Sprintf("노드의 라벨이 nodeSelector(%s)와 맞지 않기 때문입니다", sel)}
+				KO: fmt.Sprintf("노드의 레이블이 nodeSelector(%s)와 맞지 않기 때문입니다", sel)}
 		}
 	}
 	if ok, err := nodeaffinity.GetRequiredNodeAffinity(pod).Match(node); err != nil || !ok {

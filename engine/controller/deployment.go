@@ -8,13 +8,13 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
@@ -255,7 +255,7 @@ func (dc *Deployments) adoptReplicaSet(d *appsv1.Deployment, rs *appsv1.ReplicaS
 	dc.Rec.Record(record.Decision{Source: deploymentSource, Object: d, Reason: "AdoptedReplicaSet", NoEvent: true,
 		Related: []eventsRef{record.RefOf(rs)},
 		EN:      fmt.Sprintf("Deployment %s adopted replica set %s: it had no controller and its labels match the Deployment's selector.", d.Name, rs.Name),
-		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 입양했습니다: 관리하는 컨트롤러가 없고 라벨이 디플로이먼트의 셀렉터와 맞기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
+		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 입양했습니다: 관리하는 컨트롤러가 없고 레이블이 디플로이먼트의 셀렉터와 맞기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
 		Fields:  map[string]string{"replicaSet": rs.Name}})
 	return obj.(*appsv1.ReplicaSet), nil
 }
@@ -268,7 +268,7 @@ func (dc *Deployments) releaseReplicaSet(d *appsv1.Deployment, rs *appsv1.Replic
 	dc.Rec.Record(record.Decision{Source: deploymentSource, Object: d, Reason: "ReleasedReplicaSet", NoEvent: true,
 		Related: []eventsRef{record.RefOf(rs)},
 		EN:      fmt.Sprintf("Deployment %s released replica set %s: its labels no longer match the Deployment's selector.", d.Name, rs.Name),
-		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 놓아주었습니다: 라벨이 더 이상 디플로이먼트의 셀렉터와 맞지 않기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
+		KO:      fmt.Sprintf("디플로이먼트 %s 레플리카셋 %s 놓아주었습니다: 레이블이 더 이상 디플로이먼트의 셀렉터와 맞지 않기 때문입니다.", ko.With(d.Name, "이/가"), ko.With(rs.Name, "을/를")),
 		Fields:  map[string]string{"replicaSet": rs.Name}})
 }
 
@@ -302,7 +302,7 @@ func (dc *Deployments) writeStatus(d *appsv1.Deployment) error {
 	}
 	stored := cur.(*appsv1.Deployment)
 	var out runtime.Object
-	if equality.Semantic.DeepEqual(stored.Annotations, d.Annotations) {
+	if equal.Semantic(stored.Annotations, d.Annotations) {
 		out, err = dc.API.Update(dc.ctx(), dc.depK, d.Namespace, d.Name, "status", d, internal)
 	} else {
 		d.Spec, d.Labels = stored.Spec, stored.Labels

@@ -6,7 +6,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
+
+	"kubetour/engine/equal"
 )
 
 // progress.go: the Progressing condition, which says whether a rollout
@@ -63,7 +64,7 @@ func (dc *Deployments) syncRolloutStatus(all []*appsv1.ReplicaSet, newRS *appsv1
 	} else {
 		removeDeploymentCondition(&s, appsv1.DeploymentReplicaFailure)
 	}
-	if equality.Semantic.DeepEqual(d.Status, s) {
+	if equal.Semantic(d.Status, s) {
 		dc.requeueStuckDeployment(d, s)
 		return nil
 	}

@@ -8,9 +8,10 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"kubetour/engine/equal"
 )
 
 // What sync.go does: find or make the new ReplicaSet and keep revisions in
@@ -384,7 +385,7 @@ func calculateStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet, d *apps
 // progress estimate: the scaling and paused path).
 func (dc *Deployments) syncDeploymentStatus(all []*appsv1.ReplicaSet, newRS *appsv1.ReplicaSet, d *appsv1.Deployment) error {
 	s := calculateStatus(all, newRS, d, dc.metaNow)
-	if equality.Semantic.DeepEqual(d.Status, s) {
+	if equal.Semantic(d.Status, s) {
 		return nil
 	}
 	dc.narrateAvailability(d, &s)

@@ -12,11 +12,12 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"k8s.io/utils/dump"
+
+	"kubetour/engine/equal"
 )
 
 // The annotations the Deployment controller keeps on Deployments and their
@@ -79,7 +80,7 @@ func equalIgnoreHash(a, b *corev1.PodTemplateSpec) bool {
 	// the labels), never the pod specs, which this runs on at every sync.
 	x, y := a.ObjectMeta, b.ObjectMeta
 	x.Labels, y.Labels = nil, nil
-	return equality.Semantic.DeepEqual(&x, &y) && equality.Semantic.DeepEqual(&a.Spec, &b.Spec)
+	return equal.Semantic(&x, &y) && equal.Semantic(&a.Spec, &b.Spec)
 }
 
 func labelsEqualIgnoring(a, b map[string]string, skip string) bool {

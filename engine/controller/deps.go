@@ -30,6 +30,11 @@ func (d *Deps) ctx() context.Context { return context.Background() }
 // internal is how controllers write: admitted like any client.
 var internal = apiserver.WriteOptions{FieldValidation: "Ignore", Internal: true}
 
+// owned is internal for a write whose object the controller hands over:
+// built or copied for this write alone, not touched after it, and the result
+// only read. It spares the store two copies per write.
+var owned = apiserver.WriteOptions{FieldValidation: "Ignore", Internal: true, Owned: true}
+
 func key(ns, name string) string { return ns + "/" + name }
 
 func splitKey(k string) (string, string) {

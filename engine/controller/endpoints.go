@@ -2,17 +2,18 @@ package controller
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
@@ -65,7 +66,7 @@ func (e *Endpoints) Observe(c store.Change) {
 
 // endpointRelevant: only changes that can alter an endpoint matter.
 func endpointRelevant(old, cur *corev1.Pod) bool {
-	return !equality.Semantic.DeepEqual(old.Labels, cur.Labels) || old.Status.PodIP != cur.Status.PodIP ||
+	return !maps.Equal(old.Labels, cur.Labels) || old.Status.PodIP != cur.Status.PodIP ||
 		podReady(old) != podReady(cur) || (old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) ||
 		old.Status.Phase != cur.Status.Phase || old.Spec.NodeName != cur.Spec.NodeName
 }
@@ -159,7 +160,7 @@ func (e *Endpoints) writeEndpoints(svc *corev1.Service, eps []endpoint) {
 	var groups []*group
 	find := func(ports []corev1.EndpointPort) *group {
 		for _, g := range groups {
-			if equality.Semantic.DeepEqual(g.ports, ports) {
+			if equal.Semantic(g.ports, ports) {
 				return g
 			}
 		}
@@ -204,7 +205,7 @@ func (e *Endpoints) writeEndpoints(svc *corev1.Service, eps []endpoint) {
 		return
 	}
 	old := cur.(*corev1.Endpoints)
-	if equality.Semantic.DeepEqual(old.Subsets, desired.Subsets) && equality.Semantic.DeepEqual(old.Labels, desired.Labels) {
+	if equal.Semantic(old.Subsets, desired.Subsets) && equal.Semantic(old.Labels, desired.Labels) {
 		return
 	}
 	old.Subsets, old.Labels = desired.Subsets, desired.Labels
@@ -227,7 +228,7 @@ func (e *Endpoints) narrate(svc *corev1.Service, eps []endpoint) {
 	ko := fmt.Sprintf("서비스 %s 이제 셀렉터로 고른 파드 %d개 중 준비된(Ready) %d개로 트래픽을 보냅니다.", ko.With(svc.Name, "은/는"), len(eps), ready)
 	if len(eps) == 0 {
 		en = fmt.Sprintf("Service %s selects no pod (selector %s): requests to it will fail until a pod with those labels is ready.", svc.Name, labels.SelectorFromSet(svc.Spec.Selector))
-		ko = fmt.Sprintf("서비스 %s의 셀렉터(%s)에 맞는 파드가 없어, 그 라벨을 가진 파드가 준비될 때까지 요청이 실패합니다.", svc.Name, labels.SelectorFromSet(svc.Spec.Selector))
+		ko = fmt.Sprintf("서비스 %s의 셀렉터(%s)에 맞는 파드가 없어, 그 레이블을 가진 파드가 준비될 때까지 요청이 실패합니다.", svc.Name, labels.SelectorFromSet(svc.Spec.Selector))
 	}
 	e.Rec.Record(record.Decision{Source: "endpoint-controller", Object: svc, Reason: "EndpointsUpdated", EN: en, KO: ko, NoEvent: true,
 		Fields: map[string]string{"ready": strconv.Itoa(ready), "selected": strconv.Itoa(len(eps))}})
@@ -272,7 +273,7 @@ func (e *Endpoints) writeSlice(svc *corev1.Service, eps []endpoint) {
 		return
 	}
 	cur := existing[0].(*discoveryv1.EndpointSlice)
-	if equality.Semantic.DeepEqual(cur.Endpoints, endpoints) && equality.Semantic.DeepEqual(cur.Ports, ports) {
+	if equal.Semantic(cur.Endpoints, endpoints) && equal.Semantic(cur.Ports, ports) {
 		return
 	}
 	cur.Endpoints, cur.Ports, cur.Labels = endpoints, ports, lbls

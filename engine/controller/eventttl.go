@@ -4,6 +4,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"kubetour/engine/kinds"
 	"kubetour/engine/store"
@@ -31,16 +32,19 @@ func (e *eventTTL) Observe(store.Change) {}
 func (e *eventTTL) sweep() {
 	ek := kinds.Core("events")
 	cutoff := e.now().Add(-EventTTL)
-	evs := e.Store.ListShared(ek, store.ListOptions{})
-	for _, o := range evs {
+	// Filter in the list so that only the expired few are collected and
+	// sorted, not the tens of thousands a busy hour leaves.
+	expired := e.Store.ListShared(ek, store.ListOptions{Field: func(o runtime.Object) bool {
 		ev := o.(*corev1.Event)
 		last := ev.LastTimestamp.Time
 		if last.IsZero() {
 			last = ev.EventTime.Time
 		}
-		if last.Before(cutoff) {
-			e.Store.Delete(ek, ev.Namespace, ev.Name, store.DeleteOptions{})
-		}
+		return last.Before(cutoff)
+	}})
+	for _, o := range expired {
+		ev := o.(*corev1.Event)
+		e.Store.Delete(ek, ev.Namespace, ev.Name, store.DeleteOptions{})
 	}
 	e.Loop.After(5*time.Minute, e.sweep)
 }

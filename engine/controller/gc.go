@@ -164,8 +164,9 @@ func (g *GC) sync(k string) {
 	if kind == nil {
 		return
 	}
-	obj, err := g.Store.Get(kind, ns, name)
-	if err != nil {
+	// Every path below only reads obj; writes go through fresh reads.
+	obj, ok := g.Store.Peek(kind, ns, name)
+	if !ok {
 		return
 	}
 	m, _ := meta.Accessor(obj)

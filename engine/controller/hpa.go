@@ -10,7 +10,6 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -18,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/loop"
 	"kubetour/engine/record"
@@ -131,7 +131,7 @@ func (h *HPA) sync(k string) bool {
 	hpa := obj.(*autoscalingv2.HorizontalPodAutoscaler)
 	orig := hpa.Status.DeepCopy()
 	h.reconcile(hpa, k)
-	if !equality.Semantic.DeepEqual(orig, &hpa.Status) {
+	if !equal.Semantic(orig, &hpa.Status) {
 		h.API.Update(h.ctx(), hpaKind(), ns, name, "status", hpa, internal)
 	}
 	return true

@@ -5,7 +5,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
@@ -236,21 +235,18 @@ type jobSyncCtx struct {
 // sync is syncJob: read the Job and its pods, decide, write the status.
 func (j *Job) sync(k string) {
 	ns, name := splitKey(k)
-	obj, err := j.Store.Get(jobKind, ns, name)
-	if apierrors.IsNotFound(err) {
+	obj, ok := j.Store.Peek(jobKind, ns, name)
+	if !ok {
 		delete(j.backoff, k)
 		delete(j.apiFailures, k)
 		return
 	}
-	if err != nil {
-		return
-	}
-	job := obj.(*batchv1.Job)
 	// A finished Job is never touched again: its status is final.
-	if jobFinished(job) {
+	if jobFinished(obj.(*batchv1.Job)) {
 		delete(j.backoff, k)
 		return
 	}
+	job := jobWorkingCopy(obj.(*batchv1.Job))
 	// spec.managedBy hands the Job to another controller (Kueue,
 	// MultiKueue): the built-in one keeps out.
 	if m := job.Spec.ManagedBy; m != nil && *m != batchv1.JobControllerName {

@@ -130,7 +130,7 @@ func (j *Job) createJobPod(job *batchv1.Job, template *corev1.PodTemplateSpec, i
 		},
 		Spec: *t.Spec.DeepCopy(),
 	}
-	out, err := j.API.Create(j.ctx(), jobPodKind, job.Namespace, pod, internal)
+	out, err := j.API.Create(j.ctx(), jobPodKind, job.Namespace, pod, owned)
 	if err != nil {
 		if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
 			return err // the namespace is going away: nothing to report

@@ -1,6 +1,10 @@
 package controller
 
-import "time"
+import (
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+)
 
 // delayedQueue is a Queue's AddAfter with the de-duplication of client-go's
 // delaying queue: a key already waiting to be added at or before the asked
@@ -35,4 +39,14 @@ func (d *delayedQueue) addAfter(key string, after time.Duration) {
 		}
 		d.q.Add(key)
 	})
+}
+
+// jobWorkingCopy is what a Job sync changes: the controller writes only the
+// status (through the status subresource, which reads nothing else), so
+// only the status is copied and the rest is shared with the stored Job,
+// which the sync must not change.
+func jobWorkingCopy(stored *batchv1.Job) *batchv1.Job {
+	job := *stored
+	job.Status = *stored.Status.DeepCopy()
+	return &job
 }

@@ -266,11 +266,13 @@ func (j *Job) enactJobFinished(ctx *jobSyncCtx) bool {
 }
 
 func (j *Job) updateJobStatus(job *batchv1.Job) (*batchv1.Job, error) {
-	out, err := j.API.Update(j.ctx(), jobKind, job.Namespace, job.Name, "status", job, internal)
+	// The sync goes on changing the status it gets back, so it gets a
+	// working copy.
+	out, err := j.API.Update(j.ctx(), jobKind, job.Namespace, job.Name, "status", job, owned)
 	if err != nil {
 		return nil, err
 	}
-	return out.(*batchv1.Job), nil
+	return jobWorkingCopy(out.(*batchv1.Job)), nil
 }
 
 // removeTrackingFinalizer releases a counted pod: without the finalizer
@@ -294,7 +296,7 @@ func (j *Job) removeTrackingFinalizer(p *corev1.Pod) error {
 		}
 	}
 	pod.Finalizers = kept
-	_, err = j.API.Update(j.ctx(), jobPodKind, pod.Namespace, pod.Name, "", pod, internal)
+	_, err = j.API.Update(j.ctx(), jobPodKind, pod.Namespace, pod.Name, "", pod, owned)
 	return err
 }
 

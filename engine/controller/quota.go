@@ -2,9 +2,9 @@ package controller
 
 import (
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 
 	"kubetour/engine/admission"
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/store"
 )
@@ -41,7 +41,7 @@ func (c *Quota) sync(ns string) {
 	for _, o := range quotas {
 		q := o.(*corev1.ResourceQuota)
 		used := admission.QuotaUsage(q, c.API.Lister())
-		if equality.Semantic.DeepEqual(q.Status.Hard, q.Spec.Hard) && equality.Semantic.DeepEqual(q.Status.Used, used) {
+		if equal.Semantic(q.Status.Hard, q.Spec.Hard) && equal.Semantic(q.Status.Used, used) {
 			continue
 		}
 		q.Status.Hard = q.Spec.Hard

@@ -8,7 +8,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/record"
 	"kubetour/engine/store"
@@ -438,7 +438,7 @@ func (m *ReplicaSets) updateStatus(obj runtime.Object, rs *appsv1.ReplicaSet, st
 	if cur.Replicas == st.Replicas && cur.FullyLabeledReplicas == st.FullyLabeledReplicas &&
 		cur.ReadyReplicas == st.ReadyReplicas && cur.AvailableReplicas == st.AvailableReplicas &&
 		equalInt32Ptr(cur.TerminatingReplicas, st.TerminatingReplicas) &&
-		rs.Generation == cur.ObservedGeneration && equality.Semantic.DeepEqual(cur.Conditions, st.Conditions) {
+		rs.Generation == cur.ObservedGeneration && equal.Semantic(cur.Conditions, st.Conditions) {
 		return
 	}
 	st.ObservedGeneration = rs.Generation
@@ -504,7 +504,7 @@ func (m *ReplicaSets) narrateClaims(obj runtime.Object, rs *appsv1.ReplicaSet, s
 			m.Rec.Record(record.Decision{Source: m.source, Object: obj, Reason: "PodAdopted", NoEvent: true,
 				EN: fmt.Sprintf("Pod %s had no owner and its labels match %s %s's selector (%s), so the %s adopted it: it now counts toward the %d replica(s).",
 					c.Pod.Name, m.noun.EN, rs.Name, sel, m.noun.EN, replicasOf(rs)),
-				KO: fmt.Sprintf("파드(%s)는 소유자가 없고 라벨이 %s %s의 셀렉터(%s)와 맞아서, %s 이 파드를 입양(adopt)했습니다. 이제 이 파드도 replicas %d개에 포함됩니다.",
+				KO: fmt.Sprintf("파드(%s)는 소유자가 없고 레이블이 %s %s의 셀렉터(%s)와 맞아서, %s 이 파드를 입양(adopt)했습니다. 이제 이 파드도 replicas %d개에 포함됩니다.",
 					c.Pod.Name, m.noun.KO, rs.Name, sel, m.noun.KOSubj, replicasOf(rs)),
 				Related: []eventsRef{record.RefOf(c.Pod)},
 				Fields:  map[string]string{"pod": c.Pod.Name, "selector": sel.String()}})
@@ -513,7 +513,7 @@ func (m *ReplicaSets) narrateClaims(obj runtime.Object, rs *appsv1.ReplicaSet, s
 		m.Rec.Record(record.Decision{Source: m.source, Object: obj, Reason: "PodReleased", NoEvent: true,
 			EN: fmt.Sprintf("Pod %s no longer matches %s %s's selector (%s), so the %s released it: its ownerReference is removed and the pod keeps running on its own.",
 				c.Pod.Name, m.noun.EN, rs.Name, sel, m.noun.EN),
-			KO: fmt.Sprintf("파드(%s)의 라벨이 더 이상 %s %s의 셀렉터(%s)와 맞지 않아, %s 이 파드를 놓아주었습니다(ownerReference 제거). 파드는 소유자 없이 계속 실행됩니다.",
+			KO: fmt.Sprintf("파드(%s)의 레이블이 더 이상 %s %s의 셀렉터(%s)와 맞지 않아, %s 이 파드를 놓아주었습니다(ownerReference 제거). 파드는 소유자 없이 계속 실행됩니다.",
 				c.Pod.Name, m.noun.KO, rs.Name, sel, m.noun.KOSubj),
 			Related: []eventsRef{record.RefOf(c.Pod)},
 			Fields:  map[string]string{"pod": c.Pod.Name, "selector": sel.String()}})

@@ -108,12 +108,12 @@ func (s *Scheduling) retryAll() {
 func (s *Scheduling) sync(k string) {
 	ns, name := splitKey(k)
 	pk := kinds.Core("pods")
-	obj, err := s.Store.Get(pk, ns, name)
-	if err != nil {
+	obj, ok := s.Store.Peek(pk, ns, name)
+	if !ok {
 		delete(s.unschedulable, k)
 		return
 	}
-	pod := obj.(*corev1.Pod)
+	pod := obj.(*corev1.Pod) // the stored value: read only
 	if pod.Spec.NodeName != "" || pod.DeletionTimestamp != nil {
 		delete(s.unschedulable, k)
 		return
@@ -123,7 +123,7 @@ func (s *Scheduling) sync(k string) {
 	if d.Node == "" {
 		first := !s.unschedulable[k]
 		s.unschedulable[k] = true
-		s.setScheduled(pod, corev1.ConditionFalse, d.Reason, d.Message)
+		s.setScheduled(pod.DeepCopy(), corev1.ConditionFalse, d.Reason, d.Message)
 		if d.Reason == "SchedulingGated" {
 			return
 		}
@@ -139,12 +139,11 @@ func (s *Scheduling) sync(k string) {
 	}
 	// Assume the pod on its node at once, as kube-scheduler's cache does:
 	// the next pod in this round must see the room this one took.
-	pod.Spec.NodeName = d.Node
+	assumed := *pod
+	assumed.Spec.NodeName = d.Node
+	pod = &assumed
 	s.podsOn(d.Node).put(k, pod)
 
-	if cur, err := s.Store.Get(pk, ns, name); err == nil {
-		s.setScheduled(cur.(*corev1.Pod), corev1.ConditionTrue, "", "")
-	}
 	s.Rec.Record(record.Decision{Source: "default-scheduler", Object: pod, Reason: "Scheduled",
 		Message: fmt.Sprintf("Successfully assigned %s/%s to %s", ns, name, d.Node), EN: d.EN, KO: d.KO,
 		Fields: map[string]string{"node": d.Node}})
@@ -174,7 +173,7 @@ func (s *Scheduling) setScheduled(pod *corev1.Pod, status corev1.ConditionStatus
 	if pod.Status.Phase == "" {
 		pod.Status.Phase = corev1.PodPending
 	}
-	s.Store.Update(kinds.Core("pods"), pod, store.UpdateOptions{Status: true})
+	s.Store.Update(kinds.Core("pods"), pod, store.UpdateOptions{Status: true, Owned: true})
 }
 
 // cache follows the change stream: nodes, and which pods hold room where.

@@ -114,7 +114,16 @@ func init() {
 			storageGV[gr] = kd.GVK.GroupVersion()
 		}
 	}
+	for _, kd := range All {
+		if _, seen := byPlural[kd.Plural]; !seen && storageGV[kd.GVR().GroupResource()] == kd.GVK.GroupVersion() {
+			byPlural[kd.Plural] = kd
+		}
+	}
 }
+
+// byPlural answers Core without a scan: controllers ask it for every change
+// they see.
+var byPlural = map[string]*Kind{}
 
 // Lookup finds a kind by group, version and plural.
 func Lookup(gvr schema.GroupVersionResource) (*Kind, bool) {
@@ -134,14 +143,7 @@ func ByResource(group, plural string) (*Kind, bool) {
 // Core finds a core/v1 or apps/batch/... storage kind by plural alone; the
 // engine's own code names resources by plural (pods, deployments), which are
 // unique across the groups we serve except events.
-func Core(plural string) *Kind {
-	for _, kd := range All {
-		if kd.Plural == plural && storageGV[kd.GVR().GroupResource()] == kd.GVK.GroupVersion() {
-			return kd
-		}
-	}
-	return nil
-}
+func Core(plural string) *Kind { return byPlural[plural] }
 
 // GroupVersions lists served group/versions, core first, then by group name.
 func GroupVersions() []schema.GroupVersion {

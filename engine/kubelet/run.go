@@ -237,7 +237,12 @@ func (k *Kubelet) pullImage(st *podState, c *ctrState) bool {
 	}
 	if !c.pulling {
 		c.pulling = true
-		c.waitReason = containerCreatingReason(st, c)
+		// A restart keeps the reason it waits with (CrashLoopBackOff): the
+		// kubelet pulls within the sync that restarts the container, and
+		// the status it reports meanwhile is the last one.
+		if c.term == nil {
+			c.waitReason = containerCreatingReason(st, c)
+		}
 		k.event(st, c, corev1.EventTypeNormal, "Pulling", fmt.Sprintf("Pulling image %q", image),
 			fmt.Sprintf("Node %s does not have %q yet (or the policy is Always): the kubelet pulls it.", node, image),
 			fmt.Sprintf("노드 %s에 %q 이미지가 없거나 정책이 Always라서 kubelet이 이미지를 받습니다.", node, image))
@@ -317,7 +322,7 @@ func (k *Kubelet) startContainer(st *podState, c *ctrState) {
 	cfg := &runtime.ContainerConfig{
 		Name: c.spec.Name, Image: c.spec.Image, Command: c.spec.Command, Args: c.spec.Args,
 		Env: env, WorkingDir: c.spec.WorkingDir, Mounts: k.mountsFor(st, &c.spec),
-		TTY: c.spec.TTY, Stdin: c.spec.Stdin, Attempt: int(c.restarts),
+		TTY: c.spec.TTY, Stdin: c.spec.Stdin, StdinOnce: c.spec.StdinOnce, Attempt: int(c.restarts),
 		Labels: map[string]string{"io.kubernetes.container.name": c.spec.Name, "io.kubernetes.pod.name": st.pod.Name,
 			"io.kubernetes.pod.namespace": st.pod.Namespace, "io.kubernetes.pod.uid": string(st.pod.UID)},
 	}
@@ -361,6 +366,10 @@ func (k *Kubelet) startContainer(st *podState, c *ctrState) {
 	}
 	id, createErr, startErr := createAndStart()
 	k.containerStarted(st, c, id, createErr, startErr)
+	// A process that ended while it was started (echo) is reported ended
+	// by this sync, as the kubelet reads the runtime's state after
+	// SyncPod: it is never seen Running.
+	k.catchEarlyExit(st, c, id)
 }
 
 // containerStarted records the outcome of creating and starting a

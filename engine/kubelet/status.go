@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 	"kubetour/engine/store"
 	"kubetour/internal/ko"
@@ -15,26 +15,27 @@ import (
 
 // writeStatus computes the pod status and stores it when it changed.
 func (k *Kubelet) writeStatus(st *podState) {
-	// Most syncs change nothing: compare with the last state seen before
-	// paying for a fresh copy of the pod.
-	if equality.Semantic.DeepEqual(&st.pod.Status, k.computeStatus(st, st.pod)) {
+	// Most syncs change nothing: compare with the stored pod (read only)
+	// before building a new version.
+	obj, ok := k.store.Peek(kinds.Core("pods"), st.pod.Namespace, st.pod.Name)
+	if !ok {
 		return
 	}
-	obj, err := k.store.Get(kinds.Core("pods"), st.pod.Namespace, st.pod.Name)
-	if err != nil {
+	stored := obj.(*corev1.Pod)
+	if stored.UID != st.pod.UID {
 		return
 	}
-	pod := obj.(*corev1.Pod)
-	if pod.UID != st.pod.UID {
+	status := k.computeStatus(st, stored)
+	if equal.Semantic(&stored.Status, status) {
 		return
 	}
-	status := k.computeStatus(st, pod)
-	if equality.Semantic.DeepEqual(&pod.Status, status) {
-		return
-	}
-	prevPhase := pod.Status.Phase
+	prevPhase := stored.Status.Phase
+	// A status write only reads the new status from what it is given, so
+	// the rest of the stored pod is shared, not copied.
+	next := *stored
+	pod := &next
 	pod.Status = *status
-	out, err := k.store.Update(kinds.Core("pods"), pod, store.UpdateOptions{Status: true})
+	out, err := k.store.Update(kinds.Core("pods"), pod, store.UpdateOptions{Status: true, Owned: true})
 	if err == nil {
 		st.pod = out.(*corev1.Pod)
 		if prevPhase != status.Phase {

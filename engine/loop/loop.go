@@ -237,19 +237,38 @@ func (l *Loop) idleLocked() bool {
 	if l.running || len(l.work) > 0 || l.inflight > 0 || len(l.idleWork) > 0 {
 		return false
 	}
+	return l.noTimerDueLocked()
+}
+
+func (l *Loop) noTimerDueLocked() bool {
 	return len(l.timers) == 0 || l.timers[0].at.After(l.clock.Now())
 }
 
 // WaitIdle blocks until the loop has nothing to do at the current cluster
 // time: all posted work ran and no timer is due. Scripts and tests call it
 // after each step, so that what they read next is the settled state.
-func (l *Loop) WaitIdle() {
+func (l *Loop) WaitIdle() { l.waitUntil(l.idleLocked) }
+
+// WaitQuiet is WaitIdle without waiting for work under way on its own
+// goroutine (Go): everything posted ran and no timer is due. A prompt uses
+// it, so that a real container's creation does not hold the next command.
+func (l *Loop) WaitQuiet() { l.waitUntil(l.quietLocked) }
+
+// waitUntil blocks until done (called with l.mu held) or the loop stops.
+func (l *Loop) waitUntil(done func() bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for !l.idleLocked() && !l.stopped {
+	for !done() && !l.stopped {
 		l.poke()
 		l.cond.Wait()
 	}
+}
+
+func (l *Loop) quietLocked() bool {
+	if len(l.idleWork) > 0 && l.inflight == 0 {
+		return false // it runs next
+	}
+	return !l.running && len(l.work) == 0 && l.noTimerDueLocked()
 }
 
 // Idle reports, without blocking, whether the loop has nothing to do now.

@@ -79,3 +79,24 @@ func TestPostIdleWaitsForEverythingElse(t *testing.T) {
 		t.Fatalf("got %s want %s", got, want)
 	}
 }
+
+// WaitQuiet returns once posted work ran, while work under way on its own
+// goroutine (a real container's creation) still keeps the loop from idle.
+func TestWaitQuietDoesNotWaitForGoWork(t *testing.T) {
+	l := New(clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	go l.Run()
+	defer l.Stop()
+	release := make(chan struct{})
+	ran := false
+	l.Go(func() func() { <-release; return func() {} })
+	l.Post(func() { ran = true })
+	l.WaitQuiet()
+	if !ran {
+		t.Fatal("WaitQuiet returned before the posted work ran")
+	}
+	if l.Idle() {
+		t.Fatal("the loop is idle with work under way")
+	}
+	close(release)
+	l.WaitIdle()
+}

@@ -143,7 +143,7 @@ func (r *Recorder) writeEvent(d Decision) {
 			ev.Count++
 			ev.LastTimestamp = now
 			ev.Message = d.Message
-			r.Store.Update(ek, ev, store.UpdateOptions{})
+			r.Store.Update(ek, ev, store.UpdateOptions{Owned: true})
 			return
 		} else if !apierrors.IsNotFound(err) {
 			return
@@ -168,7 +168,7 @@ func (r *Recorder) writeEvent(d Decision) {
 		ReportingController: d.Source,
 		ReportingInstance:   d.Host,
 	}
-	r.Store.Create(ek, ev)
+	r.Store.CreateOwned(ek, ev)
 }
 
 func kindsGVK(obj runtime.Object) (gvk schemaGVK) {

@@ -110,7 +110,10 @@ type ContainerConfig struct {
 	CPULimit    int64 // millicores
 	CPURequest  int64 // millicores (cpu shares)
 	TTY, Stdin  bool
-	Labels      map[string]string
+	// StdinOnce closes the process's input when the first attached
+	// client detaches (kubectl run -i), instead of leaving it open.
+	StdinOnce bool
+	Labels    map[string]string
 	// Attempt counts restarts, for naming (dockershim's _<attempt> suffix).
 	Attempt int
 }

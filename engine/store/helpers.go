@@ -4,11 +4,12 @@ import (
 	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"kubetour/engine/equal"
 	"kubetour/engine/kinds"
 )
 
@@ -69,19 +70,36 @@ func specChanged(old, next runtime.Object) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	return !equality.Semantic.DeepEqual(a.Interface(), b.Interface())
+	return !equal.Semantic(a.Interface(), b.Interface())
 }
 
 // withStatusOnly returns stored with next's status: the status subresource
-// ignores every other change.
-func withStatusOnly(stored, next runtime.Object) runtime.Object {
-	out := stored.DeepCopyObject()
+// ignores every other change. Stored values are never changed in place, so
+// the new version shares stored's spec and copies only its metadata (which
+// gets a new resourceVersion); next's status is taken as it is when the
+// caller handed next over, else copied.
+func withStatusOnly(stored, next runtime.Object, owned bool) runtime.Object {
+	if !owned {
+		next = next.DeepCopyObject()
+	}
+	sv := reflect.ValueOf(stored)
+	if sv.Kind() != reflect.Pointer || sv.Elem().Kind() != reflect.Struct {
+		return stored.DeepCopyObject()
+	}
+	out := reflect.New(sv.Elem().Type())
+	out.Elem().Set(sv.Elem())
+	obj := out.Interface().(runtime.Object)
+	if m, ok := structField(obj, "ObjectMeta"); ok {
+		if om, ok := m.Addr().Interface().(*metav1.ObjectMeta); ok {
+			*om = *om.DeepCopy()
+		}
+	}
 	src, ok1 := structField(next, "Status")
-	dst, ok2 := structField(out, "Status")
+	dst, ok2 := structField(obj, "Status")
 	if ok1 && ok2 && dst.CanSet() {
 		dst.Set(src)
 	}
-	return out
+	return obj
 }
 
 // copyStatus keeps the stored status on a main-resource update.
@@ -101,7 +119,7 @@ func unchanged(stored, next runtime.Object) bool {
 	nm, _ := accessor(next)
 	rv := nm.GetResourceVersion()
 	nm.SetResourceVersion(sm.GetResourceVersion())
-	same := equality.Semantic.DeepEqual(stored, next)
+	same := equal.Semantic(stored, next)
 	nm.SetResourceVersion(rv)
 	return same
 }

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
@@ -198,5 +199,48 @@ func TestSharedReadsKeepTheirVersion(t *testing.T) {
 	now, _ := s.Peek(pods, "default", "a")
 	if now.(*corev1.Pod).Status.Phase != corev1.PodRunning {
 		t.Fatal("Peek after the write does not see it")
+	}
+}
+
+// TestOwnedWrites: an owner's object becomes the stored value itself, and
+// a status write builds a new version that leaves the old one as it was,
+// even though the two share their spec.
+func TestOwnedWrites(t *testing.T) {
+	s, _ := newTestStore()
+	pods := kinds.Core("pods")
+	mine := pod("a", map[string]string{"app": "a"})
+	out, err := s.CreateOwned(pods, mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != runtime.Object(mine) {
+		t.Fatalf("CreateOwned stored a copy")
+	}
+	v1, _ := s.Peek(pods, "default", "a")
+	next := *v1.(*corev1.Pod)
+	next.Status = corev1.PodStatus{Phase: corev1.PodRunning}
+	next.Labels = map[string]string{"app": "changed"} // ignored by a status write
+	out, err = s.Update(pods, &next, UpdateOptions{Status: true, Owned: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := out.(*corev1.Pod)
+	old := v1.(*corev1.Pod)
+	if v2 == old || v2.Status.Phase != corev1.PodRunning || v2.Labels["app"] != "a" {
+		t.Fatalf("status write stored %+v", v2.ObjectMeta)
+	}
+	if old.Status.Phase != "" || old.ResourceVersion == v2.ResourceVersion {
+		t.Fatalf("the previous version changed: phase %q rv %s", old.Status.Phase, old.ResourceVersion)
+	}
+	if got, _ := s.Peek(pods, "default", "a"); got != runtime.Object(v2) {
+		t.Fatalf("an owned update does not return the stored value")
+	}
+	// A copying write still gives the caller its own object.
+	cp, _ := s.Get(pods, "default", "a")
+	cp.(*corev1.Pod).Labels["app"] = "b"
+	back, _ := s.Update(pods, cp, UpdateOptions{})
+	back.(*corev1.Pod).Labels["app"] = "mutated after"
+	if got, _ := s.Peek(pods, "default", "a"); got.(*corev1.Pod).Labels["app"] != "b" {
+		t.Fatalf("a copying update shares its result with the store")
 	}
 }

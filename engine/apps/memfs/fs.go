@@ -38,8 +38,13 @@ func New(mounts ...Mount) (*FS, error) {
 		if i == 0 && m.Target != "/" {
 			return nil, &fs.PathError{Op: "mount", Path: m.Target, Err: syscall.EINVAL}
 		}
-		if i > 0 {
+		if i > 0 && m.SubPath == "/" {
+			// A whole tree mounted: a folder, whatever it holds (a lazy
+			// tree stays unfilled).
+			f.makeMountPoint(m.Target, true)
+		} else if i > 0 {
 			m.Tree.mu.Lock()
+			m.Tree.ready()
 			src, err := m.Tree.lookup(m.SubPath)
 			if err != nil {
 				src, err = m.Tree.mkdirAll(m.SubPath, 0o755)
@@ -62,6 +67,7 @@ func (f *FS) makeMountPoint(target string, dir bool) {
 	m, inner := f.resolve(target)
 	t := m.Tree
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	if dir {
 		t.mkdirAll(inner, 0o755)
@@ -147,6 +153,7 @@ func pathErr(op, name string, err error) error {
 func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	m, inner := f.resolve(name)
 	m.Tree.mu.Lock()
+	m.Tree.ready()
 	defer m.Tree.mu.Unlock()
 	n, err := m.Tree.lookup(inner)
 	if err != nil {
@@ -160,6 +167,7 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 func (f *FS) ReadFile(name string) ([]byte, error) {
 	m, inner := f.resolve(name)
 	m.Tree.mu.Lock()
+	m.Tree.ready()
 	n, err := m.Tree.lookup(inner)
 	if err != nil {
 		m.Tree.mu.Unlock()
@@ -185,6 +193,7 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	m, inner := f.resolve(name)
 	m.Tree.mu.Lock()
+	m.Tree.ready()
 	n, err := m.Tree.lookup(inner)
 	if err != nil {
 		m.Tree.mu.Unlock()
@@ -235,6 +244,7 @@ func (f *FS) OpenWriter(name string, appendTo bool) (io.WriteCloser, error) {
 	}
 	t := m.Tree
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	parent, base, err := t.parent(inner)
 	if err != nil {
@@ -262,6 +272,7 @@ func (f *FS) OpenWriter(name string, appendTo bool) (io.WriteCloser, error) {
 func (f *FS) lookupNode(name string) (*node, error) {
 	m, inner := f.resolve(name)
 	m.Tree.mu.Lock()
+	m.Tree.ready()
 	defer m.Tree.mu.Unlock()
 	return m.Tree.lookup(inner)
 }
@@ -273,6 +284,7 @@ type writer struct {
 
 func (w *writer) Write(p []byte) (int, error) {
 	w.t.mu.Lock()
+	w.t.ready()
 	defer w.t.mu.Unlock()
 	w.n.data = append(w.n.data, p...)
 	w.n.mtime = w.t.now()
@@ -298,6 +310,7 @@ func (f *FS) Mkdir(name string, parents bool) error {
 	}
 	t := m.Tree
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	if parents {
 		if _, err := t.mkdirAll(inner, 0o755); err != nil {
@@ -332,6 +345,7 @@ func (f *FS) Remove(name string, recursive bool) error {
 	}
 	t := m.Tree
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	parent, base, err := t.parent(inner)
 	if err != nil {
@@ -366,6 +380,7 @@ func (f *FS) Touch(name string) error {
 	}
 	t := m.Tree
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	parent, base, err := t.parent(inner)
 	if err != nil {

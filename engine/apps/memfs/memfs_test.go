@@ -123,3 +123,61 @@ func TestDynamicAndNull(t *testing.T) {
 		t.Errorf("/dev/null holds %q", d)
 	}
 }
+
+func TestCloneIsIndependent(t *testing.T) {
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := base
+	orig := NewTree(func() time.Time { return now })
+	orig.WriteFile("/etc/motd", []byte("hello"), 0o644)
+	now = base.Add(time.Hour)
+	c := orig.Clone()
+	fsys, err := New(Mount{Target: "/", Tree: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := fsys.OpenWriter("/etc/motd", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(" world"))
+	c.WriteFile("/etc/new", []byte("x"), 0o644)
+	if got := orig.Files("/etc"); string(got["/etc/motd"]) != "hello" || got["/etc/new"] != nil {
+		t.Fatalf("the original changed with its clone: %q", got)
+	}
+	if got, _ := fsys.ReadFile("/etc/motd"); string(got) != "hello world" {
+		t.Fatalf("clone reads %q", got)
+	}
+	if st, _ := fsys.Stat("/etc/motd"); !st.ModTime().Equal(now) {
+		t.Fatalf("clone's file time %v, want the clone's time %v", st.ModTime(), now)
+	}
+}
+
+func TestLazyTreeFillsOnFirstUseWithItsCreationTime(t *testing.T) {
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := base
+	fills := 0
+	lazy := NewLazyTree(func() time.Time { return now }, func(t *Tree) {
+		fills++
+		t.WriteFile("/memory.max", []byte("max\n"), 0o644)
+	})
+	root := NewTree(func() time.Time { return now })
+	fsys, err := New(Mount{Target: "/", Tree: root}, Mount{Target: "/sys/fs/cgroup", Tree: lazy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fills != 0 {
+		t.Fatalf("mounting filled the tree")
+	}
+	now = base.Add(time.Hour)
+	got, err := fsys.ReadFile("/sys/fs/cgroup/memory.max")
+	if err != nil || string(got) != "max\n" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+	if st, _ := fsys.Stat("/sys/fs/cgroup/memory.max"); !st.ModTime().Equal(base) {
+		t.Fatalf("file time %v, want the tree's creation %v", st.ModTime(), base)
+	}
+	fsys.ReadFile("/sys/fs/cgroup/memory.max")
+	if fills != 1 {
+		t.Fatalf("filled %d times", fills)
+	}
+}

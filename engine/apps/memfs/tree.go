@@ -21,6 +21,8 @@ type Tree struct {
 	mu   sync.Mutex
 	root *node
 	now  func() time.Time
+	// fill, when set, makes the contents on first use (NewLazyTree).
+	fill func(*Tree)
 }
 
 type node struct {
@@ -43,6 +45,28 @@ func NewTree(now func() time.Time) *Tree {
 	t := &Tree{now: now}
 	t.root = &node{dir: true, mode: 0o755, kids: map[string]*node{}, mtime: now()}
 	return t
+}
+
+// NewLazyTree returns a tree whose contents fill makes on first use, with
+// the times of the tree's creation. Most containers never read their /proc
+// or cgroup files; a busy simulation starts thousands of them.
+func NewLazyTree(now func() time.Time, fill func(*Tree)) *Tree {
+	t := NewTree(now)
+	t.fill = fill
+	return t
+}
+
+// ready fills a lazy tree; callers hold t.mu.
+func (t *Tree) ready() {
+	if t.fill == nil {
+		return
+	}
+	fill := t.fill
+	t.fill = nil
+	created := t.root.mtime
+	tmp := NewTree(func() time.Time { return created })
+	fill(tmp)
+	t.root = tmp.root
 }
 
 // split turns a clean absolute or relative path into its elements.
@@ -110,6 +134,7 @@ func (t *Tree) mkdirAll(p string, mode fs.FileMode) (*node, error) {
 // MkdirAll creates a directory and its parents.
 func (t *Tree) MkdirAll(p string) error {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	_, err := t.mkdirAll(p, 0o755)
 	return err
@@ -119,6 +144,7 @@ func (t *Tree) MkdirAll(p string) error {
 // the way images and the kubelet put files in place.
 func (t *Tree) WriteFile(p string, data []byte, mode fs.FileMode) error {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	dir, err := t.mkdirAll(path.Dir(path.Clean("/"+p)), 0o755)
 	if err != nil {
@@ -136,6 +162,7 @@ func (t *Tree) WriteFile(p string, data []byte, mode fs.FileMode) error {
 // SetDynamic places a file whose content gen makes at each read.
 func (t *Tree) SetDynamic(p string, mode fs.FileMode, gen func() []byte) error {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	dir, err := t.mkdirAll(path.Dir(path.Clean("/"+p)), 0o555)
 	if err != nil {
@@ -148,6 +175,7 @@ func (t *Tree) SetDynamic(p string, mode fs.FileMode, gen func() []byte) error {
 // SetNull places a /dev/null-like device at p.
 func (t *Tree) SetNull(p string) error {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	dir, err := t.mkdirAll(path.Dir(path.Clean("/"+p)), 0o755)
 	if err != nil {
@@ -162,6 +190,7 @@ func (t *Tree) SetNull(p string) error {
 // that did not change keep their times.
 func (t *Tree) ReplaceFiles(files map[string][]byte, mode fs.FileMode) {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	old := t.root
 	t.root = &node{dir: true, mode: 0o777, kids: map[string]*node{}, mtime: t.now()}
@@ -201,6 +230,7 @@ func lookupIn(root *node, p string) (*node, error) {
 // its content, sorted: a test's and the engine's way to look inside.
 func (t *Tree) Files(dir string) map[string][]byte {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	out := map[string][]byte{}
 	n, err := t.lookup(dir)
@@ -224,6 +254,7 @@ func (t *Tree) Files(dir string) map[string][]byte {
 // Size is the number of bytes the tree's regular files hold (tmpfs usage).
 func (t *Tree) Size() int64 {
 	t.mu.Lock()
+	t.ready()
 	defer t.mu.Unlock()
 	var total int64
 	var walk func(n *node)
@@ -235,4 +266,32 @@ func (t *Tree) Size() int64 {
 	}
 	walk(t.root)
 	return total
+}
+
+// Clone returns a copy of the tree whose files and folders all carry the
+// clone's time, as a freshly unpacked image layer would. File contents are
+// shared until written: a write replaces a node's slice, and an append
+// cannot reach the original because the copy's capacity ends at its length.
+func (t *Tree) Clone() *Tree {
+	t.mu.Lock()
+	t.ready()
+	defer t.mu.Unlock()
+	c := &Tree{now: t.now}
+	c.root = cloneNode(t.root, t.now())
+	return c
+}
+
+func cloneNode(n *node, at time.Time) *node {
+	c := *n
+	c.mtime = at
+	if n.data != nil {
+		c.data = n.data[:len(n.data):len(n.data)]
+	}
+	if n.kids != nil {
+		c.kids = make(map[string]*node, len(n.kids))
+		for name, k := range n.kids {
+			c.kids[name] = cloneNode(k, at)
+		}
+	}
+	return &c
 }

@@ -64,11 +64,18 @@ type Harness struct {
 	// HonoursIP says the runtime gives a sandbox the IP in its config (the
 	// simulation does; Docker's IPAM may not).
 	HonoursIP bool
+	// Patience multiplies how long the suite waits for a container to
+	// exit before it fails (default 1). A runtime in real time on a
+	// loaded machine needs more; a passing test never waits longer.
+	Patience int
 }
 
 // Run runs the suite.
 func Run(t *testing.T, h Harness) {
 	h.Images.defaults()
+	if h.Patience < 1 {
+		h.Patience = 1
+	}
 	tests := map[string]func(t *testing.T, s *suite){
 		"sandbox gets an IP":                       testSandboxIP,
 		"start runs the process":                   testStart,
@@ -90,7 +97,7 @@ func Run(t *testing.T, h Harness) {
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			env := h.New(t)
-			s := &suite{t: t, env: env, rt: env.Runtime, im: h.Images, honoursIP: h.HonoursIP}
+			s := &suite{t: t, env: env, rt: env.Runtime, im: h.Images, honoursIP: h.HonoursIP, patience: h.Patience}
 			env.Runtime.Watch(s.record)
 			fn(t, s)
 		})
@@ -104,6 +111,7 @@ type suite struct {
 	rt        runtime.Runtime
 	im        Images
 	honoursIP bool
+	patience  int
 	pods      int
 
 	mu     sync.Mutex
@@ -161,6 +169,26 @@ func (s *suite) run(sb *runtime.Sandbox, cfg runtime.ContainerConfig) string {
 	return id
 }
 
+// serve runs the server image and waits until its port accepts a
+// connection, as a readiness probe would: a started process is not yet
+// listening, and on a loaded machine binding can take over a second.
+func (s *suite) serve(sb *runtime.Sandbox, name string) string {
+	s.t.Helper()
+	id := s.run(sb, runtime.ContainerConfig{Name: name, Image: s.im.Server})
+	addr := net.JoinHostPort(sb.IP, fmt.Sprint(s.im.ServerPort))
+	var err error
+	for range 300 {
+		var c net.Conn
+		if c, err = s.rt.Dial(ctx, addr); err == nil {
+			c.Close()
+			return id
+		}
+		s.env.Advance(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the server in %s never listened on %s: %v", name, addr, err)
+	return id
+}
+
 func (s *suite) shell(sb *runtime.Sandbox, name, script string) string {
 	s.t.Helper()
 	return s.run(sb, runtime.ContainerConfig{Name: name, Image: s.im.Shell, Command: []string{"sh", "-c", script}})
@@ -179,6 +207,7 @@ func (s *suite) status(id string) *runtime.ContainerStatus {
 func (s *suite) waitExited(id string, max time.Duration) *runtime.ContainerStatus {
 	s.t.Helper()
 	step := max / 20
+	max *= time.Duration(s.patience)
 	for waited := time.Duration(0); ; waited += step {
 		if st := s.status(id); st.State == runtime.StateExited {
 			s.env.Advance(0) // let the exit event arrive
@@ -278,7 +307,7 @@ func testLogs(t *testing.T, s *suite) {
 	// stdout and stderr reach the log through separate pipes: lines written
 	// the same instant may be stamped in either order, as on a real node.
 	id := s.shell(sb, "c", "echo one; sleep 0.2; echo two >&2; sleep 1; echo three")
-	st := s.waitExited(id, 10*time.Second)
+	s.waitExited(id, 10*time.Second)
 	tests := map[string]struct {
 		opts runtime.LogOptions
 		want string
@@ -286,7 +315,21 @@ func testLogs(t *testing.T, s *suite) {
 		"all":         {runtime.LogOptions{TailLines: -1}, "one\ntwo\nthree\n"},
 		"tail 1":      {runtime.LogOptions{TailLines: 1}, "three\n"},
 		"limit bytes": {runtime.LogOptions{TailLines: -1, LimitBytes: 6}, "one\ntw"},
-		"since":       {runtime.LogOptions{TailLines: -1, SinceTime: st.StartedAt.Add(500 * time.Millisecond)}, "three\n"},
+	}
+	// "since" starts just after the stamp of "two": a loaded machine may
+	// start the shell late, so a fixed offset from StartedAt would not
+	// fall between the lines.
+	for _, l := range strings.Split(s.logs(id, runtime.LogOptions{TailLines: -1, Timestamps: true}), "\n") {
+		stamp, text, _ := strings.Cut(l, " ")
+		if at, err := time.Parse(time.RFC3339Nano, stamp); err == nil && text == "two" {
+			tests["since"] = struct {
+				opts runtime.LogOptions
+				want string
+			}{runtime.LogOptions{TailLines: -1, SinceTime: at.Add(time.Microsecond)}, "three\n"}
+		}
+	}
+	if _, ok := tests["since"]; !ok {
+		t.Error("no timestamped line \"two\" to start a since query after")
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -352,8 +395,7 @@ func testExecMissing(t *testing.T, s *suite) {
 
 func testDial(t *testing.T, s *suite) {
 	sb := s.pod("pod-dial")
-	s.run(sb, runtime.ContainerConfig{Name: "web", Image: s.im.Server})
-	s.env.Advance(time.Second)
+	s.serve(sb, "web")
 	code, body, err := get(s.rt, net.JoinHostPort(sb.IP, fmt.Sprint(s.im.ServerPort)), s.im.ServerPath)
 	if err != nil || code != 200 || body != s.im.ServerBody {
 		t.Errorf("GET: %d %q %v", code, body, err)
@@ -365,7 +407,7 @@ func testDial(t *testing.T, s *suite) {
 
 func testSharedNetwork(t *testing.T, s *suite) {
 	sb := s.pod("pod-shared-net")
-	s.run(sb, runtime.ContainerConfig{Name: "web", Image: s.im.Server})
+	s.serve(sb, "web")
 	client := s.shell(sb, "client", "sleep 3600")
 	s.env.Advance(time.Second)
 	out, code, err := s.exec(client, "curl", "-s", fmt.Sprintf("localhost:%d%s", s.im.ServerPort, s.im.ServerPath))
@@ -376,8 +418,7 @@ func testSharedNetwork(t *testing.T, s *suite) {
 
 func testPortConflict(t *testing.T, s *suite) {
 	sb := s.pod("pod-conflict")
-	first := s.run(sb, runtime.ContainerConfig{Name: "first", Image: s.im.Server})
-	s.env.Advance(time.Second)
+	first := s.serve(sb, "first")
 	second := s.run(sb, runtime.ContainerConfig{Name: "second", Image: s.im.Server})
 	st := s.waitExited(second, 10*time.Second)
 	want := fmt.Sprintf("listen tcp :%d: bind: address already in use\n", s.im.ServerPort)
@@ -436,8 +477,7 @@ func testOOM(t *testing.T, s *suite) {
 
 func testStopServer(t *testing.T, s *suite) {
 	sb := s.pod("pod-stop-server")
-	id := s.run(sb, runtime.ContainerConfig{Name: "web", Image: s.im.Server})
-	s.env.Advance(time.Second)
+	id := s.serve(sb, "web")
 	if err := s.rt.StopContainer(ctx, id, 10*time.Second); err != nil {
 		t.Fatalf("StopContainer: %v", err)
 	}

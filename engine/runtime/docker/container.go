@@ -81,6 +81,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 	if err != nil {
 		return "", err
 	}
+	if sb.resolvConf != "" {
+		mounts = append(mounts, resolvMount(sb.resolvConf))
+	}
 	r.mu.Lock()
 	attempt := cfg.Attempt
 	if last, ok := sb.attempts[cfg.Name]; ok && attempt <= last {
@@ -101,7 +104,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 	}
 	c := &ctr{sb: sb, name: cfg.Name, cfg: *cfg, img: ri}
 	ccfg := &container.Config{
-		Image: ri.run, Tty: cfg.TTY, OpenStdin: cfg.Stdin, WorkingDir: cfg.WorkingDir,
+		Image: ri.run, Tty: cfg.TTY, OpenStdin: cfg.Stdin, StdinOnce: cfg.StdinOnce, WorkingDir: cfg.WorkingDir,
 	}
 	if ri.emulated {
 		labels[labelEmulated] = "true"

@@ -233,6 +233,17 @@ func TestMemoryLimit(t *testing.T) {
 	if !evs.await(runtime.EventOOM, hog, 10*time.Second) || !evs.await(runtime.EventExited, hog, 10*time.Second) {
 		t.Errorf("events %+v", evs.evs)
 	}
+	// Restarted, hog is still one column of the pod: its newest
+	// instance, with its limit though it is not running.
+	hog2 := run(t, rt, sb, runtime.ContainerConfig{Name: "hog", Image: "kubetour/memhog", Args: []string{"256Mi"}, MemoryLimit: 64 << 20, Attempt: 1})
+	waitExited(t, rt, hog2, 30*time.Second)
+	iso, err = rt.Isolation(ctx, sb.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(iso.Containers) != 2 || iso.Containers[1].Name != "hog" || iso.Containers[1].Cgroup.MemoryLimit != 64<<20 {
+		t.Errorf("after a restart the pod's containers are %+v", iso.Containers)
+	}
 }
 
 // TestConfigMapUpdate checks that files written again reach a running
@@ -742,5 +753,14 @@ func TestCPULimit(t *testing.T) {
 	rt.Logs(ctx, id, runtime.LogOptions{TailLines: -1}, &logs)
 	if logs.String() != "cpuburn: keeping 2 CPU busy\n" {
 		t.Errorf("logs %q", logs.String())
+	}
+}
+
+// A session looks for its /16 from SearchFrom on: test sessions leave
+// 10.96.0.0/16, with kubeadm's addresses, to a student's cluster.
+func TestSessionSubnetSearchFrom(t *testing.T) {
+	rt := newRuntime(t, Options{SearchFrom: 120})
+	if b := rt.Plan().Subnet.Addr().As4()[1]; b < 120 {
+		t.Fatalf("session took %s, below 10.120.0.0/16", rt.Plan().Subnet)
 	}
 }

@@ -31,7 +31,19 @@ func (r *Runtime) Isolation(ctx context.Context, sandboxID string) (*runtime.Iso
 		return nil, err
 	}
 	r.mu.Lock()
-	ctrs := append([]*ctr(nil), sb.ctrs...)
+	// One column per container of the pod: its newest instance. A
+	// restarted container's earlier instances stay (for logs --previous)
+	// but are not what the pod runs.
+	var ctrs []*ctr
+	at := map[string]int{}
+	for _, c := range sb.ctrs {
+		if i, ok := at[c.name]; ok {
+			ctrs[i] = c
+			continue
+		}
+		at[c.name] = len(ctrs)
+		ctrs = append(ctrs, c)
+	}
 	r.mu.Unlock()
 	iso := &runtime.Isolation{Source: "docker", Kernel: r.kernel, CgroupVersion: r.cgroupVersion, Host: hostFacts()}
 	sandboxPid := 0
@@ -45,6 +57,13 @@ func (r *Runtime) Isolation(ctx context.Context, sandboxID string) (*runtime.Iso
 		pf := runtime.ProcessFacts{Name: c.name, Hostname: sb.cfg.Hostname, Namespaces: map[string]string{}}
 		info, err := r.cli.ContainerInspect(ctx, c.id)
 		if err != nil || info.State == nil || !info.State.Running || info.State.Pid == 0 {
+			// Not running (between restarts): its cgroup is gone, but
+			// its limits are the ones it is given.
+			pf.Cgroup.MemoryLimit = c.cfg.MemoryLimit
+			if c.cfg.CPULimit > 0 {
+				pf.Cgroup.CPUPeriod = 100000
+				pf.Cgroup.CPUQuota = c.cfg.CPULimit * 100
+			}
 			iso.Containers = append(iso.Containers, pf)
 			continue
 		}

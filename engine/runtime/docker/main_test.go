@@ -65,6 +65,9 @@ func buildTestBinary(dir string) (string, error) {
 	return out, nil
 }
 
+// testSearchFrom is where test sessions look for a free /16.
+const testSearchFrom = 110
+
 // newRuntime starts a Docker runtime for a test, or skips the test when no
 // engine answers.
 func newRuntime(tb testing.TB, opts Options) *Runtime {
@@ -99,6 +102,10 @@ func startRuntime(opts Options) (*Runtime, error) {
 	}
 	if opts.StateDir == "" {
 		opts.StateDir = testStateDir
+	}
+	if opts.SearchFrom == 0 && opts.Subnet == "" {
+		// 10.96–10.109 stay free for the course check running beside.
+		opts.SearchFrom = testSearchFrom
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -19,12 +19,15 @@ import (
 // session's pod ranges and Service range live in its own /16, and two
 // sessions on one engine never overlap:
 //
-//	10.B.0.0/24 … 10.B.126.0/24   pod ranges, one per node (PodCIDR(i))
-//	10.B.127.0/24                 Docker's own pick (DynamicRange) + gateway 10.B.127.254
-//	10.B.128.0/17                 Service ClusterIPs (ServiceCIDR)
+//	10.B.0.0/17                   Service ClusterIPs (ServiceCIDR)
+//	10.B.128.0/24 … 10.B.254.0/24 pod ranges, one per node (PodCIDR(i))
+//	10.B.255.0/24                 Docker's own pick (DynamicRange) + gateway 10.B.255.254
 //
-// The first session takes B = 244, so its pods have kubeadm's familiar
-// addresses (10.244.0.0/24, 10.244.1.0/24 … per node, as DefaultNodes).
+// The first session takes B = 96, so its Services have kubeadm's familiar
+// addresses (10.96.0.1 for kubernetes, 10.96.0.10 for kube-dns) and a
+// manifest that pins a ClusterIP such as 10.96.100.100, as the course's do,
+// works as it does on a kubeadm cluster. Pods cannot also have flannel's
+// 10.244.x.x: Docker's bridge driver takes a single subnet.
 type Plan struct {
 	Subnet       netip.Prefix
 	Gateway      netip.Addr
@@ -37,16 +40,16 @@ func planFor(subnet netip.Prefix) Plan {
 	b := subnet.Masked().Addr().As4()
 	return Plan{
 		Subnet:       subnet.Masked(),
-		Gateway:      netip.AddrFrom4([4]byte{b[0], b[1], 127, 254}),
-		DynamicRange: netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], 127, 0}), 24),
-		ServiceCIDR:  netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], 128, 0}), 17),
+		Gateway:      netip.AddrFrom4([4]byte{b[0], b[1], 255, 254}),
+		DynamicRange: netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], 255, 0}), 24),
+		ServiceCIDR:  netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], 0, 0}), 17),
 	}
 }
 
 // PodCIDR is node i's pod range (i from 0 to 126).
 func (p Plan) PodCIDR(i int) netip.Prefix {
 	b := p.Subnet.Addr().As4()
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], byte(i), 0}), 24)
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], byte(128 + i), 0}), 24)
 }
 
 // ServiceIP is the n-th address of the Service range: 1 is the kubernetes
@@ -82,10 +85,14 @@ func (r *Runtime) createNetwork(ctx context.Context) error {
 		}
 		candidates = []netip.Prefix{p.Masked()}
 	} else {
-		for b := 244; b <= 254; b++ {
+		from := 96
+		if r.opts.SearchFrom > 16 && r.opts.SearchFrom <= 254 {
+			from = r.opts.SearchFrom
+		}
+		for b := from; b <= 254; b++ {
 			candidates = append(candidates, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(b), 0, 0}), 16))
 		}
-		for b := 243; b >= 16; b-- {
+		for b := from - 1; b >= 16; b-- {
 			candidates = append(candidates, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(b), 0, 0}), 16))
 		}
 	}

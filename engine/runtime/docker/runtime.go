@@ -65,9 +65,14 @@ type Options struct {
 	// ~/.local/state/kubetour.
 	StateDir string
 	// Subnet forces the session network (an IPv4 /16, e.g.
-	// "10.244.0.0/16"); "" takes the first free of 10.244.0.0/16,
-	// 10.245.0.0/16 … See Plan.
+	// "10.96.0.0/16"); "" takes the first free of 10.96.0.0/16,
+	// 10.97.0.0/16 … See Plan.
 	Subnet string
+	// SearchFrom is the second octet where the search for a free /16
+	// starts (default 96). The first session on 10.96.0.0/16 has the
+	// addresses of a kubeadm cluster (lessons pin 10.96.100.100); test
+	// sessions that do not need them start higher and leave them free.
+	SearchFrom int
 	// KeepVolumes keeps PersistentVolume data (named volumes) and hostPath
 	// folders at Close, for a student who wants them; by default a session
 	// leaves nothing behind, as its cluster does not outlive it.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/go-connections/nat"
 
@@ -23,6 +26,9 @@ type sandbox struct {
 	ip       string
 	ctrs     []*ctr         // app containers, in creation order
 	attempts map[string]int // container name -> last attempt number used
+	// resolvConf is the pod's /etc/resolv.conf on the host, mounted into
+	// the sandbox and every container ("" leaves Docker's own).
+	resolvConf string
 }
 
 // RunSandbox creates and starts the pod's sandbox container (kubetour's
@@ -56,7 +62,7 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 		Resources: container.Resources{CPUShares: 2},
 	}
 	var ncfg *network.NetworkingConfig
-	static := ""
+	static, resolvConf := "", ""
 	if cfg.HostNetwork {
 		hcfg.NetworkMode = "host"
 	} else {
@@ -71,6 +77,19 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 			if a, err := netip.ParseAddr(s); err == nil && r.plan.ServiceCIDR.Contains(a) {
 				hcfg.DNS = append(hcfg.DNS, s)
 			}
+		}
+		// Docker writes its embedded resolver (127.0.0.11) into every
+		// container on a user network. A pod's resolv.conf names the
+		// cluster DNS, as the kubelet writes it: the file is mounted over
+		// Docker's, and kube-dns's proxy answers at its ClusterIP (names
+		// outside the cluster go on to Docker's resolver from there).
+		if len(hcfg.DNS) > 0 {
+			path, err := r.writeResolvConf(cfg, hcfg.DNS)
+			if err != nil {
+				return nil, fmt.Errorf("failed to write resolv.conf for pod %q: %w", cfg.Name, err)
+			}
+			resolvConf = path
+			hcfg.Mounts = append(hcfg.Mounts, resolvMount(path))
 		}
 		if len(cfg.Ports) > 0 {
 			ccfg.ExposedPorts = nat.PortSet{}
@@ -131,7 +150,7 @@ func (r *Runtime) RunSandbox(ctx context.Context, cfg *runtime.SandboxConfig) (*
 			ip = ep.IPAddress
 		}
 	}
-	sb := &sandbox{id: id, name: name, cfg: *cfg, ip: ip, attempts: map[string]int{}}
+	sb := &sandbox{id: id, name: name, cfg: *cfg, ip: ip, attempts: map[string]int{}, resolvConf: resolvConf}
 	sb.cfg.Hostname = hostname
 	r.mu.Lock()
 	r.sandboxes[id] = sb
@@ -156,6 +175,27 @@ func (r *Runtime) createUnique(ctx context.Context, c *container.Config, h *cont
 			return "", err
 		}
 	}
+}
+
+// writeResolvConf writes a pod's resolv.conf under the session's state
+// directory, as the kubelet forms it for the ClusterFirst policy.
+func (r *Runtime) writeResolvConf(cfg *runtime.SandboxConfig, servers []string) (string, error) {
+	dir := filepath.Join(r.dir, "pods", dockerName(cfg.Namespace+"_"+cfg.Name+"_"+cfg.PodUID))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("search " + strings.Join(searchList(cfg), " ") + "\n")
+	for _, s := range servers {
+		b.WriteString("nameserver " + s + "\n")
+	}
+	b.WriteString("options ndots:5\n")
+	path := filepath.Join(dir, "resolv.conf")
+	return path, writeFileAtomic(path, []byte(b.String()))
+}
+
+func resolvMount(path string) mount.Mount {
+	return mount.Mount{Type: mount.TypeBind, Source: path, Target: "/etc/resolv.conf", ReadOnly: true}
 }
 
 // searchList is the pod's DNS search path (ClusterFirst policy).
@@ -224,6 +264,9 @@ func (r *Runtime) RemoveSandbox(ctx context.Context, id string) error {
 	}
 	if err := r.removeContainer(ctx, id); err != nil {
 		return err
+	}
+	if sb.resolvConf != "" {
+		os.RemoveAll(filepath.Dir(sb.resolvConf))
 	}
 	r.mu.Lock()
 	delete(r.sandboxes, id)

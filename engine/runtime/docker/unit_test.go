@@ -13,13 +13,14 @@ import (
 )
 
 func TestPlan(t *testing.T) {
-	p := planFor(netip.MustParsePrefix("10.244.0.0/16"))
-	if p.PodCIDR(0).String() != "10.244.0.0/24" || p.PodCIDR(2).String() != "10.244.2.0/24" ||
-		p.ServiceCIDR.String() != "10.244.128.0/17" || p.ServiceIP(10).String() != "10.244.128.10" ||
-		p.Gateway.String() != "10.244.127.254" || p.DynamicRange.String() != "10.244.127.0/24" {
+	p := planFor(netip.MustParsePrefix("10.96.0.0/16"))
+	if p.PodCIDR(0).String() != "10.96.128.0/24" || p.PodCIDR(2).String() != "10.96.130.0/24" ||
+		p.ServiceCIDR.String() != "10.96.0.0/17" || p.ServiceIP(10).String() != "10.96.0.10" ||
+		p.ServiceIP(1).String() != "10.96.0.1" || !p.ServiceCIDR.Contains(netip.MustParseAddr("10.96.100.100")) ||
+		p.Gateway.String() != "10.96.255.254" || p.DynamicRange.String() != "10.96.255.0/24" {
 		t.Errorf("plan %+v", p)
 	}
-	for ip, want := range map[string]bool{"10.244.1.5": true, "10.244.127.5": false, "10.244.128.5": false, "10.245.1.5": false} {
+	for ip, want := range map[string]bool{"10.96.129.5": true, "10.96.255.5": false, "10.96.100.100": false, "10.97.129.5": false} {
 		if got := p.isPodIP(netip.MustParseAddr(ip)); got != want {
 			t.Errorf("isPodIP(%s) = %v", ip, got)
 		}

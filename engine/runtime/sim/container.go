@@ -128,8 +128,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, sandboxID string, cfg *ru
 // /proc and the cgroup files, the pod's /etc files, then the volumes.
 // Callers hold r.mu.
 func (r *Runtime) buildFS(c *container) (*memfs.FS, error) {
-	root := memfs.NewTree(r.now)
-	shell.PopulateRootFS(root, c.img)
+	root := r.imageTree(c).Clone()
 	root.MkdirAll(c.dir)
 	mounts := []memfs.Mount{
 		{Target: "/", Tree: root, Source: "overlay", Type: "overlay", Options: "rw,relatime"},
@@ -392,4 +391,15 @@ func (r *Runtime) ContainerStatus(ctx context.Context, id string) (*runtime.Cont
 		st.ExitCode, st.Reason, st.Message, st.FinishedAt = c.exitCode, c.reason, c.message, c.finishedAt
 	}
 	return st, nil
+}
+
+// imageTree returns the image's root filesystem, unpacking it on first use.
+func (r *Runtime) imageTree(c *container) *memfs.Tree {
+	t, ok := r.images[c.imageID]
+	if !ok {
+		t = memfs.NewTree(r.now)
+		shell.PopulateRootFS(t, c.img)
+		r.images[c.imageID] = t
+	}
+	return t
 }

@@ -101,18 +101,7 @@ func (r *Runtime) Exec(ctx context.Context, id string, opts runtime.ExecOptions)
 		r.mu.Unlock()
 	}()
 	if opts.Resize != nil {
-		go func() { // sizes are accepted; the shell does not lay out by width
-			for {
-				select {
-				case _, ok := <-opts.Resize:
-					if !ok {
-						return
-					}
-				case <-ectx.Done():
-					return
-				}
-			}
-		}()
+		go drainResizes(ectx, opts.Resize)
 	}
 	code, err := m.RunSync(ectx, r.sleepOnClock)
 	if err != nil {

@@ -142,7 +142,10 @@ func (r *Runtime) Isolation(ctx context.Context, sandboxID string) (*runtime.Iso
 // procTree is a container's /proc: what `cat /proc/1/cmdline` and `cat
 // /proc/sys/kernel/osrelease` show (the host's kernel).
 func (r *Runtime) procTree(c *container) *memfs.Tree {
-	t := memfs.NewTree(r.now)
+	return memfs.NewLazyTree(r.now, func(t *memfs.Tree) { r.fillProc(t, c) })
+}
+
+func (r *Runtime) fillProc(t *memfs.Tree, c *container) {
 	t.SetDynamic("/1/cmdline", 0o444, func() []byte {
 		argv := c.argv
 		if c.sb.cfg.ShareProcessNamespace {
@@ -160,13 +163,15 @@ func (r *Runtime) procTree(c *container) *memfs.Tree {
 		up := r.now().Sub(c.sb.created)
 		return []byte(fmt.Sprintf("%.2f %.2f\n", up.Seconds(), up.Seconds()))
 	})
-	return t
 }
 
 // cgroupTree is a container's /sys/fs/cgroup (v2): its limits and use, as
 // the memory lesson reads them from inside.
 func (r *Runtime) cgroupTree(c *container) *memfs.Tree {
-	t := memfs.NewTree(r.now)
+	return memfs.NewLazyTree(r.now, func(t *memfs.Tree) { r.fillCgroup(t, c) })
+}
+
+func (r *Runtime) fillCgroup(t *memfs.Tree, c *container) {
 	facts := func() runtime.CgroupFacts {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -199,5 +204,4 @@ func (r *Runtime) cgroupTree(c *container) *memfs.Tree {
 	})
 	t.SetDynamic("/pids.current", 0o444, func() []byte { return num(facts().PidsCurrent) })
 	t.SetDynamic("/pids.max", 0o644, func() []byte { return []byte("max\n") })
-	return t
 }

@@ -39,6 +39,28 @@ type logBuffer struct {
 	partialAt [2]time.Time
 	closed    bool
 	notify    chan struct{} // closed and replaced on every change
+	// taps receive the output as it is written, partial lines (a
+	// prompt) included: attached clients.
+	taps map[*tap]bool
+}
+
+// tap is one attached client's stdout and stderr.
+type tap struct{ out [2]io.Writer }
+
+// attach adds a tap until the returned function is called.
+func (b *logBuffer) attach(stdout, stderr io.Writer) func() {
+	t := &tap{out: [2]io.Writer{stdout, stderr}}
+	b.mu.Lock()
+	if b.taps == nil {
+		b.taps = map[*tap]bool{}
+	}
+	b.taps[t] = true
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		delete(b.taps, t)
+		b.mu.Unlock()
+	}
 }
 
 func newLogBuffer(now func() time.Time) *logBuffer {
@@ -55,7 +77,23 @@ func (b *logBuffer) writer(s stream) io.Writer { return logWriter{b, s} }
 func (w logWriter) Write(p []byte) (int, error) {
 	b := w.b
 	b.mu.Lock()
-	defer b.mu.Unlock()
+	taps := make([]*tap, 0, len(b.taps))
+	for t := range b.taps {
+		taps = append(taps, t)
+	}
+	n := w.record(p)
+	b.mu.Unlock()
+	// Attached clients get the bytes outside the lock: a slow client must
+	// not hold up the log's readers.
+	for _, t := range taps {
+		t.out[w.s].Write(p)
+	}
+	return n, nil
+}
+
+// record appends p to the log; callers hold b.mu.
+func (w logWriter) record(p []byte) int {
+	b := w.b
 	n := len(p)
 	added := false
 	for len(p) > 0 {
@@ -80,7 +118,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 	if added {
 		b.changed()
 	}
-	return n, nil
+	return n
 }
 
 // changed wakes followers; callers hold b.mu.
@@ -104,6 +142,14 @@ func (b *logBuffer) close() {
 	}
 	b.closed = true
 	b.changed()
+}
+
+// done reports whether the log is closed (its process is gone), and the
+// channel that signals a change.
+func (b *logBuffer) done() (bool, chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closed, b.notify
 }
 
 // since returns entries from absolute index i on, whether the log is

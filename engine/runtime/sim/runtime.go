@@ -78,6 +78,9 @@ type Runtime struct {
 	pullFaults map[string]string
 	kernel     string
 	closed     bool
+	// images keeps each image's unpacked root filesystem; a container
+	// starts from a clone, as an overlay starts from the image's layers.
+	images map[string]*memfs.Tree
 }
 
 var _ runtime.Runtime = (*Runtime)(nil)
@@ -89,7 +92,8 @@ func New(l *loop.Loop, opts Options) *Runtime {
 		sandboxes: map[string]*sandbox{}, containers: map[string]*container{},
 		volumes: map[string]*volume{}, nodes: map[string]*memfs.Tree{},
 		byIP: map[string]*sandbox{}, pullFaults: map[string]string{},
-		nsSeq: firstNamespaceInode, hostPid: 4100, ports: 40000,
+		images: map[string]*memfs.Tree{},
+		nsSeq:  firstNamespaceInode, hostPid: 4100, ports: 40000,
 	}
 	r.kernel = opts.KernelRelease
 	if r.kernel == "" {

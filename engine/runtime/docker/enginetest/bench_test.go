@@ -19,7 +19,7 @@ import (
 // pod a sandbox and an app container on Docker. Between iterations the
 // Deployment is deleted and its pods are waited out (not timed).
 func BenchmarkDeployment20Ready(b *testing.B) {
-	rt, err := docker.New(context.Background(), docker.Options{Binary: kubetourBinary(b), StateDir: b.TempDir()})
+	rt, err := docker.New(context.Background(), docker.Options{Binary: kubetourBinary(b), StateDir: b.TempDir(), SearchFrom: 110})
 	if errors.Is(err, docker.ErrNoEngine) {
 		b.Skip("no Docker engine reachable: " + err.Error())
 	}

@@ -45,7 +45,7 @@ func TestClusterOnDocker(t *testing.T) {
 		t.Skip("starts a cluster on Docker")
 	}
 	ctx := context.Background()
-	rt, err := docker.New(ctx, docker.Options{Binary: kubetourBinary(t), StateDir: t.TempDir()})
+	rt, err := docker.New(ctx, docker.Options{Binary: kubetourBinary(t), StateDir: t.TempDir(), SearchFrom: 110})
 	if errors.Is(err, docker.ErrNoEngine) {
 		t.Skip("no Docker engine reachable: " + err.Error())
 	}
@@ -57,7 +57,7 @@ func TestClusterOnDocker(t *testing.T) {
 		nodes[i].PodCIDR = rt.Plan().PodCIDR(i).String()
 	}
 	t0 := time.Now()
-	c, err := engine.New(engine.Config{Runtime: rt, Nodes: nodes, Seed: 1, ContainerIDPrefix: "docker://"})
+	c, err := engine.New(engine.Config{Runtime: rt, Nodes: nodes, Seed: 1, ContainerIDPrefix: "docker://", ServiceCIDR: rt.Plan().ServiceCIDR})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +70,9 @@ func TestClusterOnDocker(t *testing.T) {
 			t.Errorf("Close: %v", err)
 		}
 	})
+	if lag := time.Since(c.Clock.Now()); lag > 2*time.Second || lag < -2*time.Second {
+		t.Errorf("after boot the cluster's clock is %v behind the wall clock Docker stamps with", lag)
+	}
 	waitPods(t, c, "kube-system", 60*time.Second)
 	t.Logf("cluster with its system pods Running in %v", time.Since(t0))
 
@@ -121,6 +124,27 @@ spec:
 	code, err := c.Exec(ctx, "default", "web", "sidecar", []string{"sh", "-c", "wget -qO- localhost:8080/hostname"}, apiserver.ExecStreams{Stdout: &out, Stderr: &out})
 	if err != nil || code != 0 || out.String() != "Hostname : web\n" {
 		t.Errorf("exec wget: %q %d %v", out.String(), code, err)
+	}
+	// The pod's resolver is the cluster DNS, as the kubelet writes it,
+	// not Docker's embedded 127.0.0.11; and it answers Service names.
+	dnsObj, err := c.Get(kinds.Core("services"), "kube-system", "kube-dns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dnsIP := dnsObj.(*corev1.Service).Spec.ClusterIP
+	out.Reset()
+	code, err = c.Exec(ctx, "default", "web", "sidecar", []string{"cat", "/etc/resolv.conf"}, apiserver.ExecStreams{Stdout: &out, Stderr: &out})
+	if want := "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver " + dnsIP + "\noptions ndots:5\n"; err != nil || code != 0 || out.String() != want {
+		t.Errorf("resolv.conf:\n%s(%d %v), want\n%s", out.String(), code, err, want)
+	}
+	kobj, err := c.Get(kinds.Core("services"), "default", "kubernetes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	code, err = c.Exec(ctx, "default", "web", "sidecar", []string{"nslookup", "kubernetes"}, apiserver.ExecStreams{Stdout: &out, Stderr: &out})
+	if err != nil || code != 0 || !strings.Contains(out.String(), dnsIP) || !strings.Contains(out.String(), kobj.(*corev1.Service).Spec.ClusterIP) {
+		t.Errorf("nslookup kubernetes: %q %d %v", out.String(), code, err)
 	}
 	got, err := c.Curl(ctx, "default", getPod(t, c, "web").Status.PodIP+":8080/version", 5*time.Second)
 	if err != nil || !strings.Contains(got, "Version : v1") {
