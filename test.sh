@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 go vet ./...
+# internal/earlysignal is a module of its own (it must initialise first).
+(cd internal/earlysignal && go vet ./... && go test -count=1 ./...)
 go test -count=1 -timeout 60m ./...

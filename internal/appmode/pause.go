@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
+
+	"earlysignal"
 )
 
 // Pause is the pod sandbox's process, as Kubernetes' pause.c: it holds the
 // pod's namespaces, reaps the children that a shared PID namespace hands
 // it, and exits 0 on SIGTERM or SIGINT.
 func Pause(w io.Writer) int {
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGCHLD)
+	sigs := earlysignal.Notify(syscall.SIGTERM, syscall.SIGINT, syscall.SIGCHLD)
 	if os.Getpid() != 1 {
 		fmt.Fprintln(w, "Warning: pause should be the first process")
 	}

@@ -6,11 +6,12 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"strconv"
 	"sync"
 	"syscall"
 	"time"
+
+	"earlysignal"
 )
 
 // proxyPoll is how often the proxy looks for a new configuration.
@@ -22,8 +23,7 @@ const proxyPoll = 200 * time.Millisecond
 // endpoints is closed, so clients are refused. The configuration is a
 // file the runtime rewrites; the proxy reloads it when it changes.
 func Proxy(config string, logw io.Writer) int {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	sigs := earlysignal.Notify(syscall.SIGTERM, syscall.SIGINT)
 	p := &proxy{listeners: map[int]*proxyListener{}, log: logw}
 	var lastMod time.Time
 	var lastSize int64 = -1

@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path"
 	"strings"
 	"syscall"
@@ -17,6 +16,8 @@ import (
 	"kubetour/engine/apps"
 	"kubetour/engine/apps/memfs"
 	"kubetour/engine/apps/shell"
+
+	"earlysignal"
 )
 
 // RunOptions describe a run or exec process.
@@ -32,8 +33,9 @@ type RunOptions struct {
 func Run(o RunOptions) int {
 	// Signals first: a SIGTERM that arrives while the userland is being
 	// written must not kill PID 1 by the Go runtime's default action.
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP,
+	// (As PID 1, earlysignal has held SIGTERM and SIGINT since the process
+	// began, before the slow package initialisation.)
+	sigs := earlysignal.Notify(syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP,
 		syscall.SIGUSR1, syscall.SIGUSR2)
 
 	b, ok := apps.Resolve(o.Image)

@@ -1,0 +1,3 @@
+module earlysignal
+
+go 1.26.8
