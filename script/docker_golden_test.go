@@ -70,15 +70,7 @@ func TestGoldenTranscriptsOnDocker(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays transcripts on Docker in real time")
 	}
-	probe, err := docker.New(context.Background(), docker.Options{Binary: kubetourBinary(t), StateDir: t.TempDir()})
-	if errors.Is(err, docker.ErrNoEngine) {
-		t.Skip("no Docker engine reachable: " + err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe.Close()
-	dockerlock.Hold(t)
+	dockerlock.HoldWithEngine(t, kubetourBinary(t))
 	names := dockerTranscripts
 	switch v := os.Getenv("KUBETOUR_DOCKER_TRANSCRIPTS"); v {
 	case "":

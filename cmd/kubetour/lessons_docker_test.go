@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"kubetour/engine/runtime/docker"
 	"kubetour/internal/dockerlock"
 )
 
@@ -25,15 +22,7 @@ func TestLessonsCheckBuiltinOnDocker(t *testing.T) {
 	if msg, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, msg)
 	}
-	probe, err := docker.New(context.Background(), docker.Options{Binary: bin, StateDir: t.TempDir()})
-	if errors.Is(err, docker.ErrNoEngine) {
-		t.Skip("no Docker engine reachable: " + err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe.Close()
-	dockerlock.Hold(t)
+	dockerlock.HoldWithEngine(t, bin)
 	out, err := checkOnDocker(t, bin)
 	if err != nil {
 		// Real containers on a loaded two-core machine (other clusters

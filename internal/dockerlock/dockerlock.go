@@ -6,10 +6,14 @@
 package dockerlock
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"kubetour/engine/runtime/docker"
 )
 
 // Hold blocks until no other test binary holds the lock, takes it, and
@@ -39,4 +43,20 @@ func holdAt(tb testing.TB, path string) {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	})
+}
+
+// HoldWithEngine skips tb when no Docker engine answers, saying so, and
+// otherwise takes the lock. binary is the kubetour build the runtime's
+// images are made of.
+func HoldWithEngine(tb testing.TB, binary string) {
+	tb.Helper()
+	probe, err := docker.New(context.Background(), docker.Options{Binary: binary, StateDir: tb.TempDir()})
+	if errors.Is(err, docker.ErrNoEngine) {
+		tb.Skip(err.Error()) // ErrNoEngine says "no Docker engine reachable: …"
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	probe.Close()
+	Hold(tb)
 }
