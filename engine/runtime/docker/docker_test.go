@@ -288,7 +288,7 @@ func TestEmulatedImages(t *testing.T) {
 	}
 	sb := pod(t, rt, "web", false)
 	web := run(t, rt, sb, runtime.ContainerConfig{Name: "nginx", Image: "nginx:1.25"})
-	time.Sleep(300 * time.Millisecond)
+	waitServing(t, rt, net.JoinHostPort(sb.IP, "80"))
 	code, body, err := httpGet(rt, net.JoinHostPort(sb.IP, "80"), "/")
 	if err != nil || code != 200 || !strings.Contains(body, "Welcome to nginx!") {
 		t.Errorf("GET nginx: %d %q %v", code, body, err)
@@ -336,7 +336,7 @@ func TestEmulatedImages(t *testing.T) {
 		sb := pod(t, rt, "web2", false)
 		web := run(t, rt, sb, runtime.ContainerConfig{Name: "nginx", Image: "nginx", Mounts: []runtime.Mount{{VolumeID: "uid/html", ContainerPath: "/usr/share/nginx/html"}}})
 		side := run(t, rt, sb, runtime.ContainerConfig{Name: "side", Image: "busybox", Command: []string{"sleep", "3600"}, Mounts: []runtime.Mount{{VolumeID: "uid/html", ContainerPath: "/html"}}})
-		time.Sleep(300 * time.Millisecond)
+		waitServing(t, rt, net.JoinHostPort(sb.IP, "80"))
 		if code, _, err := httpGet(rt, net.JoinHostPort(sb.IP, "80"), "/"); code != 403 {
 			t.Errorf("empty web root: %d %v", code, err)
 		}
@@ -346,6 +346,24 @@ func TestEmulatedImages(t *testing.T) {
 		}
 		_ = web
 	})
+}
+
+// waitServing waits until a server container accepts connections, as a
+// readiness probe would: a fixed pause is too short on a loaded machine.
+func waitServing(t *testing.T, rt *Runtime, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := rt.Dial(ctx, addr)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never accepted a connection: %v", addr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func httpGet(rt *Runtime, addr, path string) (int, string, error) {
