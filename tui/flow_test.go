@@ -62,7 +62,9 @@ func TestFlowApplyWatchRunningQuit(t *testing.T) {
 	waitFor(t, tm, "the pod, running", regexp.MustCompile(`✓ po/hello\s+Running`))
 	// The scheduler's decision is in the controllers' timeline.
 	typeLine(tm, "kubectl get pod hello")
-	waitFor(t, tm, "get's table", regexp.MustCompile(`hello\s+1/1\s+Running`))
+	// The prompt's examples come back only once kubectl has ended; a
+	// ctrl+c sent before that would stop kubectl, not ask to quit.
+	waitFor(t, tm, "get's table, then the prompt", regexp.MustCompile(`hello\s+1/1\s+Running[\s\S]*kubetour\$ get pods ·`))
 	fm := quitFlow(t, tm)
 	found := false
 	for _, e := range fm.narr.all {
