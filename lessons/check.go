@@ -444,6 +444,9 @@ func evalRan(cc *compiled, in *Inputs, r *CheckResult) {
 		case cc.count.WantsNone():
 			r.Student = Text{"en": "a command you ran here is one this step asks you not to run",
 				"ko": "이 단계에서 실행하지 말라고 한 명령을 실행했습니다"}
+		case len(in.Commands) == 0:
+			r.Student = Text{"en": "not yet: you have run no command in this step",
+				"ko": "아직입니다: 이 단계에서 아직 실행한 명령이 없습니다"}
 		case n == 0:
 			r.Student = Text{"en": fmt.Sprintf("not yet: none of the %d command(s) you ran so far did this", len(in.Commands)),
 				"ko": fmt.Sprintf("아직입니다: 지금까지 실행한 명령 %d개 중 이렇게 한 명령이 없습니다", len(in.Commands))}

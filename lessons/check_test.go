@@ -250,17 +250,21 @@ func TestRanCheckSpeaksToTheStudent(t *testing.T) {
 	cmds := []Command{{Line: "kubectl get pods", Args: []string{"kubectl", "get", "pods"}}, {Line: "kubectl logs web", Args: []string{"kubectl", "logs", "web"}}}
 	tests := map[string]struct {
 		check, en, ko string
+		ran           int
 	}{
-		"none yet": {check: "ran: {matches: 'curl .*svc-1\\.nm-1'}",
+		// "none of the 0 commands" would read as a riddle.
+		"nothing run": {check: "ran: {matches: 'curl .*svc-1\\.nm-1'}", ran: 0,
+			en: "not yet: you have run no command in this step", ko: "아직입니다: 이 단계에서 아직 실행한 명령이 없습니다"},
+		"none yet": {check: "ran: {matches: 'curl .*svc-1\\.nm-1'}", ran: 2,
 			en: "not yet: none of the 2 command(s) you ran so far did this", ko: "아직입니다: 지금까지 실행한 명령 2개 중 이렇게 한 명령이 없습니다"},
-		"too few": {check: "ran: kubectl get pods\ncount: \">=2\"",
+		"too few": {check: "ran: kubectl get pods\ncount: \">=2\"", ran: 2,
 			en: "1 of your commands did this; at least 2 needed", ko: "이렇게 한 명령이 1개입니다. 2개 이상이어야 합니다"},
-		"forbidden": {check: "ran: kubectl logs\ncount: \"0\"",
+		"forbidden": {check: "ran: kubectl logs\ncount: \"0\"", ran: 2,
 			en: "a command you ran here is one this step asks you not to run", ko: "이 단계에서 실행하지 말라고 한 명령을 실행했습니다"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			r := Evaluate(check(t, "id: x\n"+tc.check), &Inputs{Commands: cmds})
+			r := Evaluate(check(t, "id: x\n"+tc.check), &Inputs{Commands: cmds[:tc.ran]})
 			if r.Status != Fail {
 				t.Fatalf("status %v", r.Status)
 			}

@@ -68,6 +68,10 @@ Anything else runs as a command: kubectl (or k), curl, sleep.`,
 	msgDone            = msg{"✓ Step done.", "✓ 단계 완료."}
 	msgWhatHappened    = msg{"What just happened:", "무슨 일이 있었나:"}
 	msgNext            = msg{"`next` goes on.", "`next`로 다음 단계로 넘어가세요."}
+	msgChapterDone     = msg{"Chapter done: %s", "챕터 완료: %s"}
+	msgSolutionShown   = msg{"(with the solution)", "(답안을 보고 풂)"}
+	msgNextChapter     = msg{"`next` goes on to chapter %d: %s.", "`next`로 다음 챕터(%d. %s)로 넘어가세요."}
+	msgCourseDone      = msg{"That was the last chapter of the course.", "코스의 마지막 챕터였습니다."}
 	msgTry             = msg{"Try:", "해 볼 명령:"}
 	msgChecks          = msg{"Checks:", "확인 항목:"}
 	msgMistake         = msg{"Hint: ", "힌트: "}
@@ -235,6 +239,9 @@ func (s *Session) RenderCurrent() string {
 	idx := ch.StepIndex(st.ID) + 1
 	var b strings.Builder
 	fmt.Fprintf(&b, "── %s · %d/%d %s ──\n\n", ch.Title.In(lang), idx, len(ch.Steps), st.Title.In(lang))
+	if intro := chapterIntro(ch, st, lang); intro != "" {
+		b.WriteString(intro + "\n\n")
+	}
 	b.WriteString(strings.TrimSpace(st.Text.In(lang)))
 	b.WriteString("\n")
 	if len(st.Try) > 0 {
@@ -289,6 +296,80 @@ func RenderPassed(st *Step, lang string) string {
 	return msgDone.in(lang) + "\n\n" + msgWhatHappened.in(lang) + "\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n\n" + msgNext.in(lang)
 }
 
+// RenderPassedCurrent is what the console prints when the current step is
+// completed; the last step of a chapter also closes the chapter.
+func (s *Session) RenderPassedCurrent() string {
+	_, st := s.Current()
+	if st == nil {
+		return ""
+	}
+	lang := s.Lang()
+	cl := s.chapterClosing(lang)
+	if cl == nil {
+		return RenderPassed(st, lang)
+	}
+	return msgDone.in(lang) + "\n\n" + msgWhatHappened.in(lang) + "\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n\n" + cl.text()
+}
+
+// chapterIntro is the chapter's summary, shown above its first step so a
+// chapter opens with what it is about.
+func chapterIntro(ch *Chapter, st *Step, lang string) string {
+	if ch.StepIndex(st.ID) != 0 {
+		return ""
+	}
+	return strings.TrimSpace(ch.Summary.In(lang))
+}
+
+// closing closes a chapter once its last step is done: each step with
+// its mark, then where next goes.
+type closing struct {
+	title string   // "Chapter done: …"
+	steps []string // "✓ 1. Title (with the solution)"
+	next  string
+}
+
+// chapterClosing is the current chapter's closing, or nil on any step
+// but its last.
+func (s *Session) chapterClosing(lang string) *closing {
+	chs := s.Chapters()
+	at := -1
+	for i, c := range chs {
+		if c.Current {
+			at = i
+		}
+	}
+	if at < 0 || len(chs[at].Steps) == 0 || !chs[at].Steps[len(chs[at].Steps)-1].Current {
+		return nil
+	}
+	c := chs[at]
+	cl := &closing{title: fmt.Sprintf(msgChapterDone.in(lang), c.Title)}
+	for i, st := range c.Steps {
+		mark := "·"
+		if st.Done {
+			mark = "✓"
+		}
+		line := fmt.Sprintf("%s %d. %s", mark, i+1, st.Title)
+		if st.SolutionShown {
+			line += " " + msgSolutionShown.in(lang)
+		}
+		cl.steps = append(cl.steps, line)
+	}
+	if at+1 < len(chs) {
+		cl.next = fmt.Sprintf(msgNextChapter.in(lang), chs[at+1].Order, chs[at+1].Title)
+	} else {
+		cl.next = msgCourseDone.in(lang)
+	}
+	return cl
+}
+
+func (cl *closing) text() string {
+	return "── " + cl.title + " ──\n  " + strings.Join(cl.steps, "\n  ") + "\n\n" + cl.next
+}
+
+func (cl *closing) markdown() string {
+	return "**" + cl.title + "**\n\n- " + strings.Join(cl.steps, "\n- ") + "\n\n" + cl.next + "\n"
+}
+
 // RenderMistake is what the console prints when a mistake is recognised.
 func RenderMistake(m MistakeHit, lang string) string {
 	return msgMistake.in(lang) + strings.TrimSpace(m.Hint.In(lang))
@@ -328,7 +409,11 @@ func (s *Session) Markdown() string {
 		done = p.Done
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n## %d/%d · %s\n\n", ch.Title.In(lang), ch.StepIndex(st.ID)+1, len(ch.Steps), st.Title.In(lang))
+	fmt.Fprintf(&b, "# %s\n\n", ch.Title.In(lang))
+	if intro := chapterIntro(ch, st, lang); intro != "" {
+		b.WriteString(intro + "\n\n")
+	}
+	fmt.Fprintf(&b, "## %d/%d · %s\n\n", ch.StepIndex(st.ID)+1, len(ch.Steps), st.Title.In(lang))
 	b.WriteString(strings.TrimSpace(st.Text.In(lang)) + "\n")
 	if len(st.Try) > 0 {
 		b.WriteString("\n**" + strings.TrimSuffix(msgTry.in(lang), ":") + "**\n\n```\n")
@@ -359,6 +444,9 @@ func (s *Session) Markdown() string {
 	}
 	if done {
 		b.WriteString("\n**" + strings.TrimSuffix(msgWhatHappened.in(lang), ":") + "**\n\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n")
+		if cl := s.chapterClosing(lang); cl != nil {
+			b.WriteString("\n" + cl.markdown())
+		}
 	}
 	return b.String()
 }

@@ -348,7 +348,7 @@ func TestMarkdown(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	s.Evaluate()
 	md := s.Markdown()
-	for _, want := range []string{"# Demo\n\n## 1/2 · One\n\nDo it.\n", "**Checks**\n\n- ✗ Running\n  `kubectl get pod web"} {
+	for _, want := range []string{"# Demo\n\nA demo.\n\n## 1/2 · One\n\nDo it.\n", "**Checks**\n\n- ✗ Running\n  `kubectl get pod web"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
@@ -358,5 +358,43 @@ func TestMarkdown(t *testing.T) {
 	s.SetLang("ko")
 	if md := s.Markdown(); !strings.Contains(md, "- ✓ 실행 중") || !strings.Contains(md, "**무슨 일이 있었나**\n\n끝.") {
 		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+// A chapter opens with its summary and closes, after its last step, with
+// each step's mark and where next goes.
+func TestChapterOpensAndCloses(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	if txt := s.RenderCurrent(); !strings.Contains(txt, "──\n\nA demo.\n\nDo it.") {
+		t.Errorf("the first step does not open with the chapter's summary:\n%s", txt)
+	}
+	s.Evaluate()
+	if txt := s.RenderPassedCurrent(); strings.Contains(txt, "Chapter done") || !strings.HasSuffix(txt, "`next` goes on.") {
+		t.Errorf("a middle step closed the chapter:\n%s", txt)
+	}
+	s.Next()
+	if md := s.Markdown(); strings.Contains(md, "A demo.") {
+		t.Errorf("the summary is repeated on step 2:\n%s", md)
+	}
+	if _, err := s.Solution(true); err != nil {
+		t.Fatal(err)
+	}
+	s.Evaluate()
+	want := "── Chapter done: Demo ──\n  · 1. One\n  ✓ 2. Two (with the solution)\n\n`next` goes on to chapter 2: Demo."
+	if txt := s.RenderPassedCurrent(); !strings.HasSuffix(txt, want) {
+		t.Errorf("closing:\n%s\nwant the end\n%s", txt, want)
+	}
+	if md := s.Markdown(); !strings.Contains(md, "**Chapter done: Demo**\n\n- · 1. One\n- ✓ 2. Two (with the solution)\n\n`next` goes on to chapter 2: Demo.\n") {
+		t.Errorf("markdown closing:\n%s", md)
+	}
+	s.SetLang("ko")
+	if txt := s.RenderPassedCurrent(); !strings.Contains(txt, "── 챕터 완료: 데모 ──") || !strings.HasSuffix(txt, "`next`로 다음 챕터(2. 데모)로 넘어가세요.") {
+		t.Errorf("ko closing:\n%s", txt)
+	}
+	s.SetLang("en")
+	s.Next()
+	s.Evaluate()
+	if txt := s.RenderPassedCurrent(); !strings.HasSuffix(txt, "That was the last chapter of the course.") {
+		t.Errorf("the last chapter's closing:\n%s", txt)
 	}
 }

@@ -152,7 +152,7 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 		}
 		if u.Passed {
 			if _, st := sess.Current(); st != nil {
-				fmt.Fprintln(out, "\n"+lessons.RenderPassed(st, lang))
+				fmt.Fprintln(out, "\n"+sess.RenderPassedCurrent())
 			}
 			if u.Advance {
 				go advance()

@@ -120,7 +120,7 @@ func (l *tuiLesson) report(u lessons.Update) []string {
 	}
 	if u.Passed {
 		if _, st := l.sess.Current(); st != nil {
-			out = append(out, strings.Split(lessons.RenderPassed(st, lang), "\n")...)
+			out = append(out, strings.Split(l.sess.RenderPassedCurrent(), "\n")...)
 		}
 		if u.Advance {
 			if err := l.sess.Next(); err != nil {
