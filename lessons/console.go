@@ -291,24 +291,20 @@ func RenderResult(r Result, lang string) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// RenderPassed is what the console prints when a step is completed.
-func RenderPassed(st *Step, lang string) string {
-	return msgDone.in(lang) + "\n\n" + msgWhatHappened.in(lang) + "\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n\n" + msgNext.in(lang)
-}
-
 // RenderPassedCurrent is what the console prints when the current step is
-// completed; the last step of a chapter also closes the chapter.
+// completed: what just happened, then where next goes; the last step of a
+// chapter also closes the chapter.
 func (s *Session) RenderPassedCurrent() string {
 	_, st := s.Current()
 	if st == nil {
 		return ""
 	}
 	lang := s.Lang()
-	cl := s.chapterClosing(lang)
-	if cl == nil {
-		return RenderPassed(st, lang)
+	next := msgNext.in(lang)
+	if cl := s.chapterClosing(lang); cl != nil {
+		next = cl.text()
 	}
-	return msgDone.in(lang) + "\n\n" + msgWhatHappened.in(lang) + "\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n\n" + cl.text()
+	return msgDone.in(lang) + "\n\n" + msgWhatHappened.in(lang) + "\n" + strings.TrimSpace(st.Explain.In(lang)) + "\n\n" + next
 }
 
 // chapterIntro is the chapter's summary, shown above its first step so a
