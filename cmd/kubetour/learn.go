@@ -151,8 +151,8 @@ func runLessonConsole(ctx context.Context, cf clusterFlags, dir, lang, at string
 			fmt.Fprintln(out, "\n"+lessons.RenderMistake(m, lang))
 		}
 		if u.Passed {
-			if _, st := sess.Current(); st != nil {
-				fmt.Fprintln(out, "\n"+sess.RenderPassedCurrent())
+			if txt := sess.RenderPassedCurrent(); txt != "" {
+				fmt.Fprintln(out, "\n"+txt)
 			}
 			if u.Advance {
 				go advance()

@@ -119,8 +119,8 @@ func (l *tuiLesson) report(u lessons.Update) []string {
 		out = append(out, strings.Split(lessons.RenderMistake(m, lang), "\n")...)
 	}
 	if u.Passed {
-		if _, st := l.sess.Current(); st != nil {
-			out = append(out, strings.Split(l.sess.RenderPassedCurrent(), "\n")...)
+		if txt := l.sess.RenderPassedCurrent(); txt != "" {
+			out = append(out, strings.Split(txt, "\n")...)
 		}
 		if u.Advance {
 			if err := l.sess.Next(); err != nil {

@@ -352,17 +352,15 @@ func TestEmulatedImages(t *testing.T) {
 // readiness probe would: a fixed pause is too short on a loaded machine.
 func waitServing(t *testing.T, rt *Runtime, addr string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := rt.Dial(ctx, addr)
-		if err == nil {
+	var err error
+	if !eventually(30*time.Second, func() bool {
+		var c net.Conn
+		if c, err = rt.Dial(ctx, addr); err == nil {
 			c.Close()
-			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never accepted a connection: %v", addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return err == nil
+	}) {
+		t.Fatalf("%s never accepted a connection: %v", addr, err)
 	}
 }
 
